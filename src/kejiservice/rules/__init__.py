@@ -1,0 +1,35 @@
+"""Eligibility rules: explained, dated verdicts.
+
+``evaluate(rule_id, enterprise, as_of, **inputs)`` answers for one enterprise;
+``evaluate_many`` for a ledger; ``evaluate_all`` runs every family.
+"""
+
+from ._core import Criterion, Message, Outcome, PathOption, Proposal, Status, Verdict
+from ._registry import (
+    RULES,
+    RuleSpec,
+    Summary,
+    evaluate,
+    evaluate_all,
+    evaluate_many,
+    get_rule,
+    rule_ids,
+)
+
+__all__ = [
+    "RULES",
+    "Criterion",
+    "Message",
+    "Outcome",
+    "PathOption",
+    "Proposal",
+    "RuleSpec",
+    "Status",
+    "Summary",
+    "Verdict",
+    "evaluate",
+    "evaluate_all",
+    "evaluate_many",
+    "get_rule",
+    "rule_ids",
+]

@@ -1,0 +1,450 @@
+"""The rule core: criteria, verdicts, and the context a rule evaluates in.
+
+A rule is a list of criteria. Each criterion answers pass / fail / unknown /
+not_applicable with the actual value, the required value (with the operator as the
+text words it), a signed gap with its unit, the source, and a message in Chinese and
+English. A verdict combines them into eligible / ineligible / undetermined /
+not_applicable and records the parameter values used, with their provenance.
+
+Messages are rendered from the catalogs in ``messages/`` only when read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+import string
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import ROUND_FLOOR, Decimal
+from importlib.resources import files
+from typing import Any
+
+import attrs
+
+from ..errors import ParameterError
+from ..models import Enterprise
+from ..params import Band, ParameterSet, ParamValue
+
+__all__ = [
+    "Criterion",
+    "Ctx",
+    "Message",
+    "Outcome",
+    "PathOption",
+    "Proposal",
+    "Status",
+    "Verdict",
+    "combine",
+    "fmt",
+    "fmt_ratio",
+    "param_json",
+    "render",
+]
+
+
+class Status(enum.StrEnum):
+    """What one criterion says."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    UNKNOWN = "unknown"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class Outcome(enum.StrEnum):
+    """What a verdict says."""
+
+    ELIGIBLE = "eligible"
+    INELIGIBLE = "ineligible"
+    UNDETERMINED = "undetermined"
+    NOT_APPLICABLE = "not_applicable"
+
+
+# --------------------------------------------------------------------------- messages
+
+_LANGS = ("zh", "en")
+
+
+@functools.cache
+def _catalog(lang: str) -> dict[str, str]:
+    raw = (files("kejiservice.rules") / "messages" / f"{lang}.toml").read_text("utf-8")
+    flat: dict[str, str] = {}
+
+    def walk(table: Mapping[str, Any], prefix: str) -> None:
+        for key, value in table.items():
+            name = f"{prefix}.{key}" if prefix else key
+            if isinstance(value, dict):
+                walk(value, name)
+            elif isinstance(value, str):
+                flat[name] = value
+            else:
+                raise ParameterError(f"messages/{lang}.toml: {name}: a message is a string")
+
+    walk(tomllib.loads(raw), "")
+    return flat
+
+
+def catalog_keys(lang: str) -> dict[str, frozenset[str]]:
+    """Each message key of catalog ``lang`` with its placeholders (for consistency checks)."""
+    out: dict[str, frozenset[str]] = {}
+    for key, text in _catalog(lang).items():
+        fields = {f for _, f, _, _ in string.Formatter().parse(text) if f}
+        out[key] = frozenset(fields)
+    return out
+
+
+class _Lenient(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def render(key: str, lang: str, args: Mapping[str, str]) -> str:
+    """The message ``key`` in ``lang`` with ``args`` filled in."""
+    template = _catalog(lang).get(key)
+    if template is None:
+        raise ParameterError(f"no message {key!r} in the {lang} catalog")
+    return template.format_map(_Lenient(args))
+
+
+@attrs.frozen
+class Message:
+    """A message in Chinese and English, rendered from the catalogs when read."""
+
+    key: str
+    args: Mapping[str, str] = attrs.field(factory=dict, eq=False, hash=False)
+
+    @property
+    def zh(self) -> str:
+        """The Chinese text."""
+        return render(self.key, "zh", self.args)
+
+    @property
+    def en(self) -> str:
+        """The English text."""
+        return render(self.key, "en", self.args)
+
+    def text(self, lang: str) -> str:
+        """The text in ``lang`` ("zh" or "en")."""
+        return render(self.key, lang, self.args)
+
+    def to_dict(self) -> dict[str, str]:
+        """``{"zh": ..., "en": ...}``."""
+        return {lang: self.text(lang) for lang in _LANGS}
+
+
+# --------------------------------------------------------------------------- formatting
+
+_SIX = Decimal("0.000001")
+
+
+def fmt(value: Any) -> str | None:
+    """Decimal and other values as verdict strings (``None`` stays ``None``)."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def fmt_ratio(value: Decimal | None) -> str | None:
+    """A ratio shown to six decimals, rounded down so a shortfall never looks like a pass."""
+    if value is None:
+        return None
+    return format(value.quantize(_SIX, rounding=ROUND_FLOOR), "f")
+
+
+def pct(value: Decimal | None) -> str:
+    """A ratio as a percentage for messages: ``0.05`` -> ``5%``, floored at 4 decimals."""
+    if value is None:
+        return "?"
+    shown = (value * 100).quantize(Decimal("0.0001"), rounding=ROUND_FLOOR).normalize()
+    return f"{format(shown, 'f')}%"
+
+
+# --------------------------------------------------------------------------- results
+
+
+@attrs.frozen
+class Proposal:
+    """One change that would turn a failed criterion into a pass.
+
+    ``input`` names the field (``years[2024].rd_expense``); ``change`` is the signed
+    amount to add, ``target`` the resulting value. Fixed facts (registration date,
+    industry) are listed with ``adjustable=False``; time-based criteria give
+    ``on_date``, the first day they will pass. ``verified`` says the change was
+    applied to a copy of the enterprise and the criterion re-evaluated to pass.
+    """
+
+    input: str
+    unit: str
+    message: Message
+    change: Decimal | int | None = None
+    target: Decimal | int | None = None
+    adjustable: bool = True
+    on_date: dt.date | None = None
+    verified: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form."""
+        out: dict[str, Any] = {"input": self.input, "unit": self.unit}
+        if self.change is not None:
+            out["change"] = fmt(self.change)
+        if self.target is not None:
+            out["target"] = fmt(self.target)
+        if self.on_date is not None:
+            out["on_date"] = self.on_date.isoformat()
+        out["adjustable"] = self.adjustable
+        out["verified"] = self.verified
+        out["message"] = self.message.to_dict()
+        return out
+
+
+@attrs.frozen
+class Criterion:
+    """The answer of one criterion, with everything needed to explain it."""
+
+    code: str
+    status: Status
+    source: str
+    message: Message
+    actual: str | None = None
+    required: str | None = None
+    gap: str | None = None
+    gap_unit: str | None = None
+    missing: tuple[str, ...] = ()
+    detail: Mapping[str, Any] = attrs.field(factory=dict, eq=False, hash=False)
+    proposals: tuple[Proposal, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form of CONTRACT.md §2."""
+        out: dict[str, Any] = {
+            "code": self.code,
+            "status": self.status.value,
+            "actual": self.actual,
+            "required": self.required,
+            "gap": self.gap,
+            "gap_unit": self.gap_unit,
+            "source": self.source,
+            "message": self.message.to_dict(),
+        }
+        if self.missing:
+            out["missing"] = list(self.missing)
+        if self.detail:
+            out["detail"] = {k: _jsonable(v) for k, v in self.detail.items()}
+        if self.proposals:
+            out["proposals"] = [p.to_dict() for p in self.proposals]
+        return out
+
+
+@attrs.frozen
+class PathOption:
+    """One way to eligibility (``score``, ``direct:valid_hnte``...) and whether it holds."""
+
+    path: str
+    status: Status
+    message: Message
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form."""
+        return {"path": self.path, "status": self.status.value, "message": self.message.to_dict()}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal | dt.date):
+        return fmt(value)
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+@attrs.frozen
+class Verdict:
+    """The answer of a rule for one enterprise on one day, with its explanation."""
+
+    rule: str
+    rule_version: str
+    as_of: dt.date
+    status: Outcome
+    criteria: tuple[Criterion, ...]
+    failed: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    score: int | None = None
+    score_min: int | None = None
+    score_max: int | None = None
+    path: str | None = None
+    paths: tuple[PathOption, ...] = ()
+    params: tuple[ParamValue, ...] = ()
+    extras: Mapping[str, Any] = attrs.field(factory=dict, eq=False, hash=False)
+    notes: tuple[Message, ...] = ()
+    enterprise_id: str | None = None
+
+    @property
+    def eligible(self) -> bool | None:
+        """True / False, or ``None`` when undetermined or not applicable."""
+        if self.status is Outcome.ELIGIBLE:
+            return True
+        if self.status is Outcome.INELIGIBLE:
+            return False
+        return None
+
+    def criterion(self, code: str) -> Criterion:
+        """The criterion with ``code`` (``KeyError`` names it if the rule has none)."""
+        for item in self.criteria:
+            if item.code == code:
+                return item
+        raise KeyError(code)
+
+    @property
+    def proposals(self) -> tuple[Proposal, ...]:
+        """What would make it eligible: the proposals of every failed criterion."""
+        return tuple(p for c in self.criteria if c.status is Status.FAIL for p in c.proposals)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The verdict JSON of CONTRACT.md §2 (plus params, paths, notes, proposals)."""
+        out: dict[str, Any] = {
+            "rule": self.rule,
+            "rule_version": self.rule_version,
+            "as_of": self.as_of.isoformat(),
+        }
+        if self.enterprise_id is not None:
+            out["enterprise"] = self.enterprise_id
+        out["status"] = self.status.value
+        out["eligible"] = self.eligible
+        out["failed"] = list(self.failed)
+        out["missing"] = list(self.missing)
+        if self.score is not None:
+            out["score"] = self.score
+        if self.score_min is not None:
+            out["score_min"] = self.score_min
+        if self.score_max is not None:
+            out["score_max"] = self.score_max
+        if self.path is not None:
+            out["path"] = self.path
+        for key, value in self.extras.items():
+            out[key] = _jsonable(value)
+        out["criteria"] = [c.to_dict() for c in self.criteria]
+        if self.paths:
+            out["paths"] = [p.to_dict() for p in self.paths]
+        if self.notes:
+            out["notes"] = [n.to_dict() for n in self.notes]
+        out["params"] = {
+            p.name: {
+                "value": _jsonable(_param_json(p.value)),
+                "unit": p.unit,
+                "source": p.source,
+                "layer": p.layer,
+                "effective_from": p.effective_from.isoformat(),
+                "effective_to": p.effective_to.isoformat() if p.effective_to else None,
+            }
+            for p in self.params
+        }
+        return out
+
+    def explain(self, lang: str = "zh") -> str:
+        """A readable table of the criteria in ``lang`` ("zh" or "en")."""
+        from ._explain import explain
+
+        return explain(self, lang)
+
+
+def param_json(value: Any) -> Any:
+    """A parameter value as JSON-ready data (bands as tables, Decimals as strings)."""
+    return _jsonable(_param_json(value))
+
+
+def _param_json(value: Any) -> Any:
+    if isinstance(value, tuple) and value and isinstance(value[0], Band):
+        return [
+            {
+                "test": b.describe(),
+                "points_min": b.points_min,
+                "points_max": b.points_max,
+                "label": b.label,
+            }
+            for b in value
+        ]
+    return value
+
+
+def combine(criteria: Iterable[Criterion]) -> Outcome:
+    """All must pass: any fail -> ineligible; else any unknown -> undetermined."""
+    statuses = {c.status for c in criteria}
+    if Status.FAIL in statuses:
+        return Outcome.INELIGIBLE
+    if Status.UNKNOWN in statuses:
+        return Outcome.UNDETERMINED
+    return Outcome.ELIGIBLE
+
+
+# --------------------------------------------------------------------------- context
+
+
+class Ctx:
+    """What a rule evaluates with: the enterprise, the day, the parameters, the inputs.
+
+    ``p(name)`` reads a parameter in force on ``as_of`` (or on ``day``) for the
+    enterprise's region and records it, so the verdict lists every value it used.
+    """
+
+    __slots__ = ("as_of", "ent", "inputs", "params", "used")
+
+    def __init__(
+        self,
+        ent: Enterprise,
+        as_of: dt.date,
+        params: ParameterSet,
+        inputs: Mapping[str, Any],
+    ) -> None:
+        self.ent = ent
+        self.as_of = as_of
+        self.params = params
+        self.inputs = inputs
+        self.used: dict[str, ParamValue] = {}
+
+    def lookup(self, name: str, day: dt.date | None = None) -> ParamValue:
+        """The parameter value record (value, source, layer) and note it as used."""
+        found = self.params.lookup(name, day or self.as_of, self.ent.region)
+        self.used.setdefault(name, found)
+        return found
+
+    def maybe(self, name: str, day: dt.date | None = None) -> Any:
+        """The value of ``name`` on ``day``, or ``None`` when no version is in force then."""
+        found = self.params.find(name, day or self.as_of, self.ent.region)
+        if found is None:
+            return None
+        self.used.setdefault(name, found)
+        return found.value
+
+    def p(self, name: str, day: dt.date | None = None) -> Any:
+        """The value of parameter ``name`` in force on ``day`` (default: ``as_of``)."""
+        return self.lookup(name, day).value
+
+    def src(self, *names: str) -> str:
+        """The sources of the given (already read) parameters, joined without repeats."""
+        seen: list[str] = []
+        for name in names:
+            source = self.used[name].source if name in self.used else self.lookup(name).source
+            for part in source.split("; "):
+                if part not in seen:
+                    seen.append(part)
+        return "; ".join(seen)
+
+    def params_used(self) -> tuple[ParamValue, ...]:
+        """The parameter values read so far, in the order first read."""
+        return tuple(self.used.values())
+
+
+def band_for(bands: Sequence[Band], value: Decimal) -> Band:
+    """The first band whose test ``value`` meets (tables list the best band first)."""
+    for band in bands:
+        if band.matches(value):
+            return band
+    return Band(label="-", points_min=0, points_max=0)

@@ -1,0 +1,153 @@
+"""Facts the rule families share: accounting-year windows, figures with their paths,
+and copies of an enterprise with one figure changed (for what-if checks)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from ..models import Enterprise, YearFigures
+from ._core import Criterion, Ctx, Message, Proposal, Status
+
+__all__ = [
+    "Missing",
+    "figure",
+    "figures",
+    "last_year",
+    "verify_proposals",
+    "window",
+    "with_figure",
+]
+
+Mutation = Callable[[Enterprise], Enterprise]
+
+
+class Missing(Exception):
+    """Raised inside a criterion when needed inputs are absent; carries their paths."""
+
+    def __init__(self, paths: Sequence[str]) -> None:
+        super().__init__(", ".join(paths))
+        self.paths = tuple(paths)
+
+
+def last_year(as_of: dt.date) -> int:
+    """The last accounting year closed before ``as_of`` (the "上一年/近一年")."""
+    return as_of.year - 1
+
+
+def window(ent: Enterprise, as_of: dt.date, length: int) -> list[int]:
+    """The ``length`` accounting years before the year of ``as_of``, from registration on.
+
+    A partial first year counts as an accounting year (按实际经营时间计算).
+    """
+    end = as_of.year - 1
+    start = max(end - length + 1, ent.registered_on.year)
+    return list(range(start, end + 1))
+
+
+def figure(ent: Enterprise, year: int, name: str) -> Any:
+    """The figure ``name`` of ``year``, or raise :class:`Missing` naming its path."""
+    row = ent.year(year)
+    value = None if row is None else getattr(row, name)
+    if value is None:
+        raise Missing([f"years[{year}].{name}"])
+    return value
+
+
+def figures(ent: Enterprise, years: Sequence[int], *names: str) -> dict[tuple[int, str], Any]:
+    """Several figures at once; :class:`Missing` lists every absent one."""
+    out: dict[tuple[int, str], Any] = {}
+    missing: list[str] = []
+    for year in years:
+        row = ent.year(year)
+        for name in names:
+            value = None if row is None else getattr(row, name)
+            if value is None:
+                missing.append(f"years[{year}].{name}")
+            else:
+                out[(year, name)] = value
+    if missing:
+        raise Missing(missing)
+    return out
+
+
+def with_figure(year: int, name: str, value: Decimal | int) -> Mutation:
+    """A mutation setting figure ``name`` of ``year`` to ``value``."""
+
+    def apply(ent: Enterprise) -> Enterprise:
+        changes: dict[str, Any] = {name: value}
+        rows: list[YearFigures] = []
+        for row in ent.years:
+            rows.append(attrs.evolve(row, **changes) if row.year == year else row)
+        return attrs.evolve(ent, years=tuple(rows))
+
+    return apply
+
+
+def verify_proposals(
+    ctx: Ctx,
+    code: str,
+    rerun: Callable[[Ctx], Criterion],
+    candidates: Sequence[tuple[Proposal, Mutation | None]],
+) -> tuple[Proposal, ...]:
+    """Apply each candidate change to a copy and re-evaluate the criterion ``code``.
+
+    Proposals whose change makes it pass are kept with ``verified=True``; those that
+    do not are dropped; proposals without a mutation (time-based, fixed facts) are
+    kept as they are.
+    """
+    out: list[Proposal] = []
+    for proposal, mutate in candidates:
+        if mutate is None:
+            out.append(proposal)
+            continue
+        changed = Ctx(mutate(ctx.ent), ctx.as_of, ctx.params, ctx.inputs)
+        result = rerun(changed)
+        if result.code == code and result.status is Status.PASS:
+            out.append(attrs.evolve(proposal, verified=True))
+    return tuple(out)
+
+
+def unknown(code: str, source: str, paths: Sequence[str], key: str | None = None) -> Criterion:
+    """An unknown criterion naming the missing inputs."""
+    return Criterion(
+        code=code,
+        status=Status.UNKNOWN,
+        source=source,
+        message=Message(key or f"{code}.unknown", {"missing": ", ".join(paths)}),
+        missing=tuple(paths),
+    )
+
+
+def _ceil_to(value: Decimal, step: Decimal) -> Decimal:
+    units = (value / step).to_integral_value(rounding="ROUND_CEILING")
+    return units * step
+
+
+def _floor_to(value: Decimal, step: Decimal) -> Decimal:
+    units = (value / step).to_integral_value(rounding="ROUND_FLOOR")
+    return units * step
+
+
+def shortfall(num: Decimal, den: Decimal, minimum: Decimal, step: Decimal) -> tuple[bool, Decimal]:
+    """Does ``num / den >= minimum`` hold (exactly, by cross-multiplying)? And the gap.
+
+    The gap is signed, in units of ``num`` on the grid ``step`` (0.01 yuan, 1 person):
+    positive, the smallest increase of ``num`` that passes; zero or negative, the slack
+    that could be lost while still passing.
+    """
+    need = minimum * den
+    if num >= need:
+        return True, -_floor_to(num - need, step)
+    return False, _ceil_to(need, step) - num
+
+
+def excess(value: Decimal, limit: Decimal, step: Decimal) -> tuple[bool, Decimal]:
+    """Does ``value <= limit`` hold? The gap: how much ``value`` must drop (or may rise)."""
+    if value <= limit:
+        return True, -_floor_to(limit - value, step)
+    return False, _ceil_to(value - limit, step)

@@ -1,0 +1,196 @@
+"""The rule registry and the public entry points: evaluate, evaluate_many, evaluate_all."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from decimal import Decimal, InvalidOperation
+from types import ModuleType
+from typing import Any
+
+import attrs
+
+from ..errors import InvalidInput, Problem, UnknownRule
+from ..io import load
+from ..models import Enterprise
+from ..params import ParameterSet, national
+from . import above_scale, hnte, innovative_sme, sme_size, super_deduction, tech_sme
+from ._core import Ctx, Outcome, Verdict
+
+__all__ = ["RULES", "RuleSpec", "evaluate", "evaluate_all", "evaluate_many", "rule_ids"]
+
+
+@attrs.frozen
+class RuleSpec:
+    """A rule family: its id, criterion codes, accepted inputs and evaluation function."""
+
+    id: str
+    codes: tuple[str, ...]
+    inputs: Mapping[str, type]
+    run: Callable[[Ctx], Verdict]
+    doc: str
+
+
+def _spec(module: ModuleType) -> RuleSpec:
+    return RuleSpec(
+        id=module.RULE,
+        codes=tuple(module.CODES),
+        inputs=dict(module.INPUTS),
+        run=module.evaluate,
+        doc=(module.__doc__ or "").strip().splitlines()[0],
+    )
+
+
+RULES: dict[str, RuleSpec] = {
+    spec.id: spec
+    for spec in map(_spec, (hnte, tech_sme, super_deduction, sme_size, above_scale, innovative_sme))
+}
+
+
+def rule_ids() -> list[str]:
+    """The ids of every rule family, in the contract's order."""
+    return list(RULES)
+
+
+def _check_input(name: str, kind: type, value: Any) -> tuple[Any, str | None]:
+    if kind is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return None, "must be an integer"
+        return value, None
+    if kind is bool:
+        if not isinstance(value, bool):
+            return None, "must be true or false"
+        return value, None
+    if kind is Decimal:
+        if isinstance(value, bool | float) or not isinstance(value, int | str | Decimal):
+            return None, "must be a decimal string (money and ratios are never floats)"
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            return None, f"not a decimal number: {str(value)[:40]!r}"
+        if not number.is_finite() or number < 0:
+            return None, "must be a finite, non-negative number"
+        return number, None
+    return value, None  # pragma: no cover - every declared input has one of the kinds above
+
+
+def _inputs(spec: RuleSpec, given: Mapping[str, Any]) -> dict[str, Any]:
+    problems: list[Problem] = []
+    out: dict[str, Any] = {}
+    for name, value in given.items():
+        kind = spec.inputs.get(name)
+        if kind is None:
+            accepted = ", ".join(spec.inputs) or "none"
+            problems.append(
+                Problem(f"inputs.{name}", f"{spec.id} takes no such input (accepted: {accepted})")
+            )
+            continue
+        checked, reason = _check_input(name, kind, value)
+        if reason:
+            problems.append(Problem(f"inputs.{name}", reason))
+        else:
+            out[name] = checked
+    if problems:
+        raise InvalidInput(problems)
+    return out
+
+
+def _as_of(as_of: Any) -> dt.date:
+    if isinstance(as_of, dt.datetime) or not isinstance(as_of, dt.date):
+        raise InvalidInput("as_of must be a datetime.date (not a datetime)", path="as_of")
+    return as_of
+
+
+def _enterprise(enterprise: Enterprise | Mapping[str, Any]) -> Enterprise:
+    if isinstance(enterprise, Enterprise):
+        return enterprise
+    return load(Enterprise, enterprise)
+
+
+def get_rule(rule: str) -> RuleSpec:
+    """The rule family ``rule``, or ``UnknownRule``."""
+    try:
+        return RULES[rule]
+    except KeyError:
+        raise UnknownRule(f"unknown rule {rule!r}; known: {', '.join(RULES)}") from None
+
+
+def evaluate(
+    rule: str,
+    enterprise: Enterprise | Mapping[str, Any],
+    as_of: dt.date,
+    *,
+    params: ParameterSet | None = None,
+    **inputs: Any,
+) -> Verdict:
+    """Evaluate rule ``rule`` for one enterprise on the day ``as_of``.
+
+    ``enterprise`` is an :class:`~kejiservice.models.Enterprise` or its JSON dict;
+    ``params`` defaults to the national pack (pass ``national().with_layer(...)`` for a
+    regional overlay); ``inputs`` are the rule's extra inputs (``tax_year=2024``).
+    Bad input raises :class:`~kejiservice.errors.InvalidInput` naming the path.
+    """
+    spec = get_rule(rule)
+    day = _as_of(as_of)
+    checked = _inputs(spec, inputs)
+    ent = _enterprise(enterprise)
+    return spec.run(Ctx(ent, day, params or national(), checked))
+
+
+def evaluate_many(
+    rule: str,
+    enterprises: Iterable[Enterprise | Mapping[str, Any]],
+    as_of: dt.date,
+    *,
+    params: ParameterSet | None = None,
+    **inputs: Any,
+) -> Iterator[Verdict]:
+    """Evaluate ``rule`` for each enterprise, lazily, in order (same as one by one)."""
+    spec = get_rule(rule)
+    day = _as_of(as_of)
+    checked = _inputs(spec, inputs)
+    pset = params or national()
+    for item in enterprises:
+        yield spec.run(Ctx(_enterprise(item), day, pset, checked))
+
+
+@attrs.frozen
+class Summary:
+    """``evaluate_all``'s answer: every family's verdict and which the enterprise qualifies for."""
+
+    as_of: dt.date
+    verdicts: Mapping[str, Verdict]
+
+    @property
+    def qualifies_for(self) -> list[str]:
+        """The rule ids whose verdict is eligible."""
+        return [r for r, v in self.verdicts.items() if v.status is Outcome.ELIGIBLE]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form: ``{"as_of", "qualifies_for", "verdicts": {rule: verdict}}``."""
+        return {
+            "as_of": self.as_of.isoformat(),
+            "qualifies_for": self.qualifies_for,
+            "verdicts": {r: v.to_dict() for r, v in self.verdicts.items()},
+        }
+
+
+def evaluate_all(
+    enterprise: Enterprise | Mapping[str, Any],
+    as_of: dt.date,
+    *,
+    params: ParameterSet | None = None,
+    inputs: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Summary:
+    """Run every rule family for one enterprise; ``inputs`` maps rule id -> its inputs."""
+    ent = _enterprise(enterprise)
+    day = _as_of(as_of)
+    pset = params or national()
+    given = inputs or {}
+    for rule in given:
+        get_rule(rule)
+    verdicts = {
+        rule: spec.run(Ctx(ent, day, pset, _inputs(spec, given.get(rule, {}))))
+        for rule, spec in RULES.items()
+    }
+    return Summary(as_of=day, verdicts=verdicts)

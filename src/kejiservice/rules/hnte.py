@@ -1,0 +1,723 @@
+"""高新技术企业认定 (HNTE): 国科发火〔2016〕32号 第十一条 with the 195号 工作指引.
+
+The eight conditions, in the order of CONTRACT.md §3. Readings fixed in
+POLICIES.md §12-13: one year = 365 calendar days; the R&D period is the three
+accounting years before the application year (fewer for a younger firm, never fewer
+for an older one); bands by last-year sales with inclusive upper edges; 总收入 =
+收入总额 − 不征税收入; the innovation score must exceed 70 (integers: 71).
+
+The innovation-capability assessment is computed where it is objective (growth, the
+IP count band, the transformation band) and taken as input where experts grade it.
+Without expert input the verdict gives the range the objective items allow and says
+whether 71 is reachable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import attrs
+
+from ..models import Acquisition
+from ._core import (
+    Criterion,
+    Ctx,
+    Message,
+    Outcome,
+    Proposal,
+    Status,
+    Verdict,
+    band_for,
+    combine,
+    fmt,
+    fmt_ratio,
+    pct,
+)
+from ._facts import (
+    Missing,
+    figures,
+    last_year,
+    shortfall,
+    unknown,
+    verify_proposals,
+    window,
+    with_figure,
+)
+
+__all__ = ["CODES", "RULE", "evaluate"]
+
+RULE = "hnte"
+CODES = (
+    "hnte.registered_one_year",
+    "hnte.core_ip",
+    "hnte.key_field",
+    "hnte.tech_staff_ratio",
+    "hnte.rd_expense_ratio",
+    "hnte.domestic_rd_share",
+    "hnte.high_tech_income_share",
+    "hnte.innovation_score",
+    "hnte.no_major_incident",
+)
+INPUTS = {
+    "innovation_score": int,
+    "ip_score": int,
+    "transformation_score": int,
+    "organisation_score": int,
+    "growth_score": int,
+}
+
+FEN = Decimal("0.01")
+ONE = Decimal(1)
+_DAY = dt.timedelta(days=1)
+
+
+# --------------------------------------------------------------------- 1 registration
+
+
+def registered_one_year(ctx: Ctx) -> Criterion:
+    code = "hnte.registered_one_year"
+    need = ctx.p("hnte.min_age_days")
+    days = (ctx.as_of - ctx.ent.registered_on).days
+    ok = days >= need
+    passes_on = ctx.ent.registered_on + dt.timedelta(days=need)
+    args = {
+        "days": str(days),
+        "need": str(need),
+        "gap": str(need - days),
+        "date": passes_on.isoformat(),
+    }
+    proposals: tuple[Proposal, ...] = ()
+    if not ok:
+        proposals = (
+            Proposal(
+                input="as_of",
+                unit="date",
+                message=Message("what_if.wait_until", {"date": passes_on.isoformat()}),
+                adjustable=False,
+                on_date=passes_on,
+            ),
+        )
+    return Criterion(
+        code=code,
+        status=Status.PASS if ok else Status.FAIL,
+        source=ctx.src("hnte.min_age_days"),
+        message=Message(f"{code}.{'pass' if ok else 'fail'}", args),
+        actual=str(days),
+        required=f">= {need}",
+        gap=str(need - days),
+        gap_unit="days",
+        detail={"registered_on": ctx.ent.registered_on, "passes_on": passes_on},
+        proposals=proposals,
+    )
+
+
+# --------------------------------------------------------------------- 2, 3 expert facts
+
+
+def core_ip(ctx: Ctx) -> Criterion:
+    code = "hnte.core_ip"
+    source = "国科发火〔2016〕32号 第十一条（二）"
+    owned = ctx.ent.core_ip_owned
+    valid = ctx.ent.valid_ip(ctx.as_of)
+    if owned is None:
+        return unknown(code, source, ["core_ip_owned"])
+    ok = owned and bool(valid)
+    key = "pass" if ok else ("fail_none_valid" if owned else "fail")
+    return Criterion(
+        code=code,
+        status=Status.PASS if ok else Status.FAIL,
+        source=source,
+        message=Message(f"{code}.{key}", {"count": str(len(valid))}),
+        actual=str(owned).lower(),
+        required="true",
+        detail={"valid_ip": len(valid)},
+    )
+
+
+def key_field(ctx: Ctx) -> Criterion:
+    code = "hnte.key_field"
+    source = "国科发火〔2016〕32号 第十一条（三）; 《国家重点支持的高新技术领域》"
+    field = ctx.ent.tech_field
+    if field is None:
+        return unknown(code, source, ["tech_field"])
+    ok = field.value != "none"
+    return Criterion(
+        code=code,
+        status=Status.PASS if ok else Status.FAIL,
+        source=source,
+        message=Message(f"{code}.{'pass' if ok else 'fail'}", {"field": field.value}),
+        actual=field.value,
+        required="one of the 8 key fields",
+    )
+
+
+# --------------------------------------------------------------------- 4 tech staff
+
+
+def tech_staff_ratio(ctx: Ctx) -> Criterion:
+    code = "hnte.tech_staff_ratio"
+    minimum: Decimal = ctx.p("hnte.tech_staff_ratio_min")
+    source = ctx.src("hnte.tech_staff_ratio_min")
+    year = last_year(ctx.as_of)
+    try:
+        got = figures(ctx.ent, [year], "tech_staff", "employees")
+    except Missing as exc:
+        return unknown(code, source, exc.paths)
+    tech, staff = got[(year, "tech_staff")], got[(year, "employees")]
+    ok, gap = shortfall(Decimal(tech), Decimal(staff), minimum, ONE)
+    ratio = Decimal(tech) / Decimal(staff) if staff else None
+    if staff == 0:
+        ok, gap = False, Decimal(0)
+    args = {
+        "actual": pct(ratio),
+        "required": pct(minimum),
+        "gap": fmt(gap) or "",
+        "tech": str(tech),
+        "staff": str(staff),
+        "year": str(year),
+    }
+    proposals: tuple[Proposal, ...] = ()
+    if not ok and staff:
+        target = tech + int(gap)
+        proposals = verify_proposals(
+            ctx,
+            code,
+            tech_staff_ratio,
+            [
+                (
+                    Proposal(
+                        input=f"years[{year}].tech_staff",
+                        unit="persons",
+                        change=int(gap),
+                        target=target,
+                        message=Message(
+                            "what_if.more_tech_staff",
+                            {"gap": str(int(gap)), "target": str(target), "year": str(year)},
+                        ),
+                    ),
+                    with_figure(year, "tech_staff", target),
+                )
+            ],
+        )
+    return Criterion(
+        code=code,
+        status=Status.PASS if ok else Status.FAIL,
+        source=source,
+        message=Message(f"{code}.{'pass' if ok else 'fail'}", args),
+        actual=fmt_ratio(ratio),
+        required=f">= {minimum}",
+        gap=fmt(gap),
+        gap_unit="persons of tech staff",
+        detail={"year": year, "tech_staff": tech, "employees": staff},
+        proposals=proposals,
+    )
+
+
+# --------------------------------------------------------------------- 5 R&D ratio
+
+
+def _rd_band(ctx: Ctx, last_sales: Decimal) -> tuple[int, Decimal]:
+    band1_max: Decimal = ctx.p("hnte.rd_band1_sales_max")
+    band2_max: Decimal = ctx.p("hnte.rd_band2_sales_max")
+    if last_sales <= band1_max:
+        return 1, ctx.p("hnte.rd_band1_ratio_min")
+    if last_sales <= band2_max:
+        return 2, ctx.p("hnte.rd_band2_ratio_min")
+    return 3, ctx.p("hnte.rd_band3_ratio_min")
+
+
+def _rd_years(ctx: Ctx) -> list[int]:
+    return window(ctx.ent, ctx.as_of, ctx.p("hnte.rd_years"))
+
+
+def rd_expense_ratio(ctx: Ctx) -> Criterion:
+    code = "hnte.rd_expense_ratio"
+    years = _rd_years(ctx)
+    names = (
+        "hnte.rd_years",
+        "hnte.rd_band1_sales_max",
+        "hnte.rd_band1_ratio_min",
+        "hnte.rd_band2_sales_max",
+        "hnte.rd_band2_ratio_min",
+        "hnte.rd_band3_ratio_min",
+    )
+    for name in names:
+        ctx.lookup(name)
+    source = ctx.src(*names)
+    if not years:
+        return unknown(code, source, [f"years[{last_year(ctx.as_of)}]"])
+    try:
+        got = figures(ctx.ent, years, "sales_revenue", "rd_expense")
+    except Missing as exc:
+        return unknown(code, source, exc.paths)
+    sales = sum((got[(y, "sales_revenue")] for y in years), Decimal(0))
+    rd = sum((got[(y, "rd_expense")] for y in years), Decimal(0))
+    last = years[-1]
+    last_sales = got[(last, "sales_revenue")]
+    band, minimum = _rd_band(ctx, last_sales)
+    if sales == 0:
+        ok, gap, ratio = False, Decimal(0), None
+    else:
+        ok, gap = shortfall(rd, sales, minimum, FEN)
+        ratio = rd / sales
+    args = {
+        "actual": pct(ratio),
+        "required": pct(minimum),
+        "gap": fmt(gap) or "",
+        "rd": fmt(rd) or "",
+        "sales": fmt(sales) or "",
+        "band": str(band),
+        "years": f"{years[0]}-{years[-1]}",
+        "last_sales": fmt(last_sales) or "",
+    }
+    proposals: tuple[Proposal, ...] = ()
+    if not ok and sales:
+        proposals = _rd_proposals(ctx, years, got, gap, band)
+    return Criterion(
+        code=code,
+        status=Status.PASS if ok else Status.FAIL,
+        source=source,
+        message=Message(f"{code}.{'pass' if ok else 'fail'}", args),
+        actual=fmt_ratio(ratio),
+        required=f">= {minimum}",
+        gap=fmt(gap),
+        gap_unit="yuan of R&D expense",
+        detail={
+            "years": years,
+            "rd_expense": rd,
+            "sales_revenue": sales,
+            "last_year_sales": last_sales,
+            "band": band,
+        },
+        proposals=proposals,
+    )
+
+
+def _rd_proposals(
+    ctx: Ctx, years: list[int], got: dict[tuple[int, str], Decimal], gap: Decimal, band: int
+) -> tuple[Proposal, ...]:
+    last = years[-1]
+    rd_last = got[(last, "rd_expense")]
+    candidates = [
+        (
+            Proposal(
+                input=f"years[{last}].rd_expense",
+                unit="yuan",
+                change=gap,
+                target=rd_last + gap,
+                message=Message("what_if.more_rd", {"gap": fmt(gap) or "", "year": str(last)}),
+            ),
+            with_figure(last, "rd_expense", rd_last + gap),
+        )
+    ]
+    # Tiered bands: last-year sales just above a band edge lower the required ratio.
+    if band < 3:
+        edge: Decimal = ctx.p(f"hnte.rd_band{band}_sales_max")
+        new_sales = edge + FEN
+        old_sales = got[(last, "sales_revenue")]
+        candidates.append(
+            (
+                Proposal(
+                    input=f"years[{last}].sales_revenue",
+                    unit="yuan",
+                    change=new_sales - old_sales,
+                    target=new_sales,
+                    message=Message(
+                        "what_if.sales_next_band",
+                        {"target": fmt(new_sales) or "", "year": str(last), "band": str(band + 1)},
+                    ),
+                ),
+                with_figure(last, "sales_revenue", new_sales),
+            )
+        )
+    return verify_proposals(ctx, "hnte.rd_expense_ratio", rd_expense_ratio, candidates)
+
+
+def domestic_rd_share(ctx: Ctx) -> Criterion:
+    code = "hnte.domestic_rd_share"
+    minimum: Decimal = ctx.p("hnte.domestic_rd_ratio_min")
+    source = ctx.src("hnte.domestic_rd_ratio_min")
+    years = _rd_years(ctx)
+    if not years:
+        return unknown(code, source, [f"years[{last_year(ctx.as_of)}]"])
+    try:
+        got = figures(ctx.ent, years, "rd_expense", "rd_expense_domestic")
+    except Missing as exc:
+        return unknown(code, source, exc.paths)
+    rd = sum((got[(y, "rd_expense")] for y in years), Decimal(0))
+    domestic = sum((got[(y, "rd_expense_domestic")] for y in years), Decimal(0))
+    if rd == 0:
+        ok, gap, ratio = False, Decimal(0), None
+    else:
+        ok, gap = shortfall(domestic, rd, minimum, FEN)
+        ratio = domestic / rd
+    args = {
+        "actual": pct(ratio),
+        "required": pct(minimum),
+        "gap": fmt(gap) or "",
+        "years": f"{years[0]}-{years[-1]}",
+    }
+    proposals: tuple[Proposal, ...] = ()
+    if not ok and rd:
+        last = years[-1]
+        target = got[(last, "rd_expense_domestic")] + gap
+        proposals = verify_proposals(
+            ctx,
+            code,
+            domestic_rd_share,
+            [
+                (
+                    Proposal(
+                        input=f"years[{last}].rd_expense_domestic",
+                        unit="yuan",
+                        change=gap,
+                        target=target,
+                        message=Message(
+                            "what_if.more_domestic_rd", {"gap": fmt(gap) or "", "year": str(last)}
+                        ),
+                    ),
+                    with_figure(last, "rd_expense_domestic", target),
+                )
+            ]
+            if target <= got[(last, "rd_expense")]
+            else [],
+        )
+    return Criterion(
+        code=code,
+        status=Status.PASS if ok else Status.FAIL,
+        source=source,
+        message=Message(f"{code}.{'pass' if ok else 'fail'}", args),
+        actual=fmt_ratio(ratio),
+        required=f">= {minimum}",
+        gap=fmt(gap),
+        gap_unit="yuan of R&D spent in China instead of abroad",
+        detail={"years": years, "rd_expense": rd, "rd_expense_domestic": domestic},
+        proposals=proposals,
+    )
+
+
+# --------------------------------------------------------------------- 6 high-tech income
+
+
+def high_tech_income_share(ctx: Ctx) -> Criterion:
+    code = "hnte.high_tech_income_share"
+    minimum: Decimal = ctx.p("hnte.high_tech_income_ratio_min")
+    source = ctx.src("hnte.high_tech_income_ratio_min") + "; 国科发火〔2016〕195号（总收入）"
+    year = last_year(ctx.as_of)
+    try:
+        got = figures(ctx.ent, [year], "high_tech_income", "total_income", "non_taxable_income")
+    except Missing as exc:
+        return unknown(code, source, exc.paths)
+    hti = got[(year, "high_tech_income")]
+    income = got[(year, "total_income")] - got[(year, "non_taxable_income")]
+    if income <= 0:
+        ok, gap, ratio = False, Decimal(0), None
+    else:
+        ok, gap = shortfall(hti, income, minimum, FEN)
+        ratio = hti / income
+    args = {
+        "actual": pct(ratio),
+        "required": pct(minimum),
+        "gap": fmt(gap) or "",
+        "income": fmt(income) or "",
+        "year": str(year),
+    }
+    proposals: tuple[Proposal, ...] = ()
+    if not ok and income > 0:
+        target = hti + gap
+        proposals = verify_proposals(
+            ctx,
+            code,
+            high_tech_income_share,
+            [
+                (
+                    Proposal(
+                        input=f"years[{year}].high_tech_income",
+                        unit="yuan",
+                        change=gap,
+                        target=target,
+                        message=Message(
+                            "what_if.more_high_tech_income",
+                            {"gap": fmt(gap) or "", "year": str(year)},
+                        ),
+                    ),
+                    with_figure(year, "high_tech_income", target),
+                )
+            ],
+        )
+    return Criterion(
+        code=code,
+        status=Status.PASS if ok else Status.FAIL,
+        source=source,
+        message=Message(f"{code}.{'pass' if ok else 'fail'}", args),
+        actual=fmt_ratio(ratio),
+        required=f">= {minimum}",
+        gap=fmt(gap),
+        gap_unit="yuan of high-tech product (service) income",
+        detail={"year": year, "high_tech_income": hti, "total_income_net": income},
+        proposals=proposals,
+    )
+
+
+# --------------------------------------------------------------------- 7 innovation score
+
+
+@attrs.frozen
+class ScoreItem:
+    """One part of the innovation assessment: a points range and how it was reached."""
+
+    name: str
+    low: int
+    high: int
+    basis: str
+    band: str | None = None
+    value: str | None = None
+
+
+def _growth_rate(values: list[Decimal]) -> tuple[Decimal | None, str]:
+    """The 指引 growth formula over 1-3 year-end values (year 1 first)."""
+    if len(values) < 2:
+        return None, "one_year"
+    if any(v < 0 for v in values):
+        return None, "negative"
+    if len(values) == 2:
+        first, second = values
+        if first == 0:
+            return None, "zero_base"
+        return second / first - 1, "two_years"
+    first, second, third = values
+    if second == 0:
+        return None, "zero_year2"
+    if first == 0:
+        return third / second - 1, "zero_year1"
+    return (second / first + third / second) / 2 - 1, "three_years"
+
+
+def _growth_item(ctx: Ctx, name: str, years: list[int], field: str) -> ScoreItem:
+    bands = ctx.p("hnte.score.growth")
+    values: list[Decimal] = []
+    for year in years:
+        row = ctx.ent.year(year)
+        value = None
+        if row is not None:
+            value = row.net_assets if field == "net_assets" else row.sales_revenue
+        if value is None:
+            return ScoreItem(name, 0, 10, "unknown")
+        values.append(value)
+    rate, basis = _growth_rate(values)
+    if rate is None:
+        return ScoreItem(name, 0, 0, basis)
+    band = band_for(bands, rate)
+    return ScoreItem(name, band.points_min, band.points_max, basis, band.label, fmt_ratio(rate))
+
+
+def _ip_item(ctx: Ctx) -> ScoreItem:
+    valid = ctx.ent.valid_ip(ctx.as_of)
+    class1 = sum(1 for i in valid if i.ip_class == 1)
+    class2 = len(valid) - class1
+    if class1:
+        band = band_for(ctx.p("hnte.score.ip_count_class1"), Decimal(class1))
+    else:
+        band = band_for(ctx.p("hnte.score.ip_count_class2"), Decimal(class2))
+    count_lo, count_hi = band.points_min, band.points_max
+    acquisitions = {i.acquired for i in valid}
+    own_max: int = ctx.p("hnte.score.ip_acquisition_own_max")
+    other_max: int = ctx.p("hnte.score.ip_acquisition_other_max")
+    if not valid:
+        acq_lo, acq_hi = 0, 0
+    elif Acquisition.OWN in acquisitions or None in acquisitions:
+        acq_lo, acq_hi = 1, own_max
+    else:
+        acq_lo, acq_hi = 1, other_max
+    bonus_max: int = ctx.p("hnte.score.standards_bonus_max")
+    bonus_lo, bonus_hi = (1, bonus_max) if ctx.ent.standards_led else (0, 0)
+    expert_max = ctx.p("hnte.score.ip_advancement_max") + ctx.p("hnte.score.ip_core_support_max")
+    cap: int = ctx.p("hnte.score.ip_subtotal_max")
+    low = min(cap, count_lo + acq_lo + bonus_lo)
+    high = min(cap, count_hi + acq_hi + bonus_hi + expert_max)
+    return ScoreItem(
+        "ip", low, high, "objective+expert", band.label, f"class I {class1}, class II {class2}"
+    )
+
+
+def _transformation_item(ctx: Ctx, years: list[int]) -> ScoreItem:
+    counts = ctx.ent.achievements_transformed
+    if not counts or not years:
+        return ScoreItem("transformation", 0, 30, "unknown")
+    total = sum(counts.get(str(y), 0) for y in years)
+    average = Decimal(total) / Decimal(len(years))
+    band = band_for(ctx.p("hnte.score.transformation"), average)
+    return ScoreItem(
+        "transformation",
+        band.points_min,
+        band.points_max,
+        "objective",
+        band.label,
+        fmt(average.quantize(Decimal("0.01"))),
+    )
+
+
+def score_items(ctx: Ctx) -> list[ScoreItem]:
+    """The four parts of the assessment, each a points range (exact where given)."""
+    years = _rd_years(ctx)
+    given = {k: ctx.inputs[k] for k in INPUTS if k in ctx.inputs}
+    items: list[ScoreItem] = []
+    if "ip_score" in given:
+        items.append(ScoreItem("ip", given["ip_score"], given["ip_score"], "input"))
+    else:
+        items.append(_ip_item(ctx))
+    if "transformation_score" in given:
+        v = given["transformation_score"]
+        items.append(ScoreItem("transformation", v, v, "input"))
+    else:
+        items.append(_transformation_item(ctx, years))
+    if "organisation_score" in given:
+        v = given["organisation_score"]
+        items.append(ScoreItem("organisation", v, v, "input"))
+    else:
+        items.append(ScoreItem("organisation", 0, ctx.p("hnte.score.organisation_max"), "expert"))
+    if "growth_score" in given:
+        v = given["growth_score"]
+        items.append(ScoreItem("growth", v, v, "input"))
+    else:
+        net = _growth_item(ctx, "net_asset_growth", years, "net_assets")
+        sales = _growth_item(ctx, "sales_growth", years, "sales_revenue")
+        items.extend([net, sales])
+    return items
+
+
+def innovation_score(ctx: Ctx) -> Criterion:
+    code = "hnte.innovation_score"
+    need: int = ctx.p("hnte.innovation_score_pass")
+    source = ctx.src("hnte.innovation_score_pass")
+    if "innovation_score" in ctx.inputs:
+        score: int = ctx.inputs["innovation_score"]
+        ok = score >= need
+        return Criterion(
+            code=code,
+            status=Status.PASS if ok else Status.FAIL,
+            source=source,
+            message=Message(
+                f"{code}.{'pass' if ok else 'fail'}",
+                {"score": str(score), "need": str(need), "gap": str(need - score)},
+            ),
+            actual=str(score),
+            required=f">= {need}",
+            gap=str(need - score),
+            gap_unit="points",
+            detail={"score": score},
+        )
+    items = score_items(ctx)
+    low = sum(i.low for i in items)
+    high = sum(i.high for i in items)
+    detail = {
+        "score_min": low,
+        "score_max": high,
+        "reachable": high >= need,
+        "items": [attrs.asdict(i) for i in items],
+    }
+    args = {"low": str(low), "high": str(high), "need": str(need)}
+    if high < need:
+        status, key = Status.FAIL, "fail_unreachable"
+    elif low >= need:
+        status, key = Status.PASS, "pass_range"
+    else:
+        status, key = Status.UNKNOWN, "unknown"
+    return Criterion(
+        code=code,
+        status=status,
+        source=source,
+        message=Message(f"{code}.{key}", args),
+        actual=f"{low}-{high}",
+        required=f">= {need}",
+        gap=str(need - high) if status is Status.FAIL else None,
+        gap_unit="points",
+        missing=("inputs.innovation_score",) if status is Status.UNKNOWN else (),
+        detail=detail,
+    )
+
+
+# --------------------------------------------------------------------- 8 incidents
+
+
+def no_major_incident(ctx: Ctx) -> Criterion:
+    code = "hnte.no_major_incident"
+    kinds = set(ctx.p("hnte.incident_kinds"))
+    lookback: int = ctx.p("hnte.incident_lookback_days")
+    source = ctx.src("hnte.incident_kinds", "hnte.incident_lookback_days")
+    since = ctx.as_of - dt.timedelta(days=lookback)
+    hits = sorted(
+        (i for i in ctx.ent.incidents if i.kind.value in kinds and since <= i.on <= ctx.as_of),
+        key=lambda i: i.on,
+    )
+    ok = not hits
+    proposals: tuple[Proposal, ...] = ()
+    args = {"since": since.isoformat(), "count": str(len(hits))}
+    if hits:
+        clear_on = hits[-1].on + dt.timedelta(days=lookback) + _DAY
+        args["date"] = clear_on.isoformat()
+        args["kind"] = hits[-1].kind.value
+        args["on"] = hits[-1].on.isoformat()
+        proposals = (
+            Proposal(
+                input="as_of",
+                unit="date",
+                message=Message("what_if.wait_until", {"date": clear_on.isoformat()}),
+                adjustable=False,
+                on_date=clear_on,
+            ),
+        )
+    return Criterion(
+        code=code,
+        status=Status.PASS if ok else Status.FAIL,
+        source=source,
+        message=Message(f"{code}.{'pass' if ok else 'fail'}", args),
+        actual=str(len(hits)),
+        required="0",
+        gap=str(len(hits)),
+        gap_unit="incidents within the window",
+        detail={"window_from": since, "incidents": [(i.kind.value, i.on) for i in hits]},
+        proposals=proposals,
+    )
+
+
+CRITERIA = (
+    registered_one_year,
+    core_ip,
+    key_field,
+    tech_staff_ratio,
+    rd_expense_ratio,
+    domestic_rd_share,
+    high_tech_income_share,
+    innovation_score,
+    no_major_incident,
+)
+
+
+def evaluate(ctx: Ctx) -> Verdict:
+    """The HNTE verdict for ``ctx.ent`` on ``ctx.as_of``."""
+    version: str = ctx.p("hnte.rule_version")
+    results = tuple(fn(ctx) for fn in CRITERIA)
+    status = combine(results)
+    score_c = results[CODES.index("hnte.innovation_score")]
+    score = score_c.detail.get("score")
+    notes = []
+    if any(i.ip_class == 2 for i in ctx.ent.valid_ip(ctx.as_of)):
+        notes.append(Message("note.hnte.class2_once"))
+    return Verdict(
+        rule=RULE,
+        rule_version=version,
+        as_of=ctx.as_of,
+        status=status,
+        criteria=results,
+        failed=tuple(c.code for c in results if c.status is Status.FAIL),
+        missing=tuple(m for c in results if c.status is Status.UNKNOWN for m in c.missing),
+        score=score,
+        score_min=None if score is not None else score_c.detail.get("score_min"),
+        score_max=None if score is not None else score_c.detail.get("score_max"),
+        path="all_conditions" if status is Outcome.ELIGIBLE else None,
+        params=ctx.params_used(),
+        notes=tuple(notes),
+        enterprise_id=ctx.ent.id,
+    )

@@ -1,0 +1,480 @@
+"""科技型中小企业评价 (tech-based SME): 国科发政〔2017〕115号, with the basic conditions as
+the 2022 指引 (国科火字〔2022〕67号) words them.
+
+Basic conditions 第六条（一）-（四) must all hold. Then either the score path (第六条（五）:
+at least 60 points and a non-zero tech-staff score) or one of the four direct paths
+(第八条: a valid HNTE certificate; a national S&T award in the last 5 years ranked in the
+top 3; a provincial-or-higher R&D institution; led an international, national or
+industry standard in the last 5 years, ranked in the top 5). When both hold the
+verdict names the score path. Figures are those of the previous accounting year.
+Both R&D ratios are scored and the better counts; IP counts while valid on ``as_of``
+(an item counts unless ``core`` is explicitly false).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from ..industry import classify_industry
+from ._core import (
+    Criterion,
+    Ctx,
+    Message,
+    Outcome,
+    PathOption,
+    Proposal,
+    Status,
+    Verdict,
+    band_for,
+    combine,
+    fmt,
+    fmt_ratio,
+    pct,
+)
+from ._facts import (
+    Missing,
+    excess,
+    figures,
+    last_year,
+    shortfall,
+    unknown,
+    verify_proposals,
+    with_figure,
+)
+
+__all__ = ["CODES", "RULE", "evaluate"]
+
+RULE = "tech_sme"
+CODES = (
+    "tech_sme.resident",
+    "tech_sme.staff_limit",
+    "tech_sme.sales_limit",
+    "tech_sme.assets_limit",
+    "tech_sme.industry_allowed",
+    "tech_sme.clean_record",
+    "tech_sme.score",
+    "tech_sme.tech_staff_score_nonzero",
+)
+INPUTS: dict[str, type] = {}
+FEN = Decimal("0.01")
+ONE = Decimal(1)
+
+
+def resident(ctx: Ctx) -> Criterion:
+    code = "tech_sme.resident"
+    source = "国科发政〔2017〕115号 第六条（一）"
+    if ctx.ent.resident is None:
+        return unknown(code, source, ["resident"])
+    ok = ctx.ent.resident
+    return Criterion(
+        code=code,
+        status=Status.PASS if ok else Status.FAIL,
+        source=source,
+        message=Message(f"{code}.{'pass' if ok else 'fail'}"),
+        actual=str(ok).lower(),
+        required="true",
+    )
+
+
+def _limit(ctx: Ctx, code: str, param: str, field: str, step: Decimal, unit: str) -> Criterion:
+    limit = ctx.p(param)
+    source = ctx.src(param)
+    year = last_year(ctx.as_of)
+    try:
+        value = figures(ctx.ent, [year], field)[(year, field)]
+    except Missing as exc:
+        return unknown(code, source, exc.paths)
+    ok, gap = excess(Decimal(value), Decimal(limit), step)
+    args = {
+        "actual": fmt(value) or "",
+        "limit": fmt(limit) or "",
+        "gap": fmt(gap) or "",
+        "year": str(year),
+    }
+    proposals: tuple[Proposal, ...] = ()
+    if not ok:
+        target = value - (int(gap) if isinstance(value, int) else gap)
+        proposals = verify_proposals(
+            ctx,
+            code,
+            lambda c: _limit(c, code, param, field, step, unit),
+            [
+                (
+                    Proposal(
+                        input=f"years[{year}].{field}",
+                        unit=unit,
+                        change=-gap,
+                        target=target,
+                        message=Message(
+                            "what_if.reduce_to",
+                            {"field": field, "target": fmt(target) or "", "year": str(year)},
+                        ),
+                    ),
+                    with_figure(year, field, target),
+                )
+            ],
+        )
+    return Criterion(
+        code=code,
+        status=Status.PASS if ok else Status.FAIL,
+        source=source,
+        message=Message(f"{code}.{'pass' if ok else 'fail'}", args),
+        actual=fmt(value),
+        required=f"<= {fmt(limit)}",
+        gap=fmt(gap),
+        gap_unit=f"{unit} over the limit",
+        detail={"year": year},
+        proposals=proposals,
+    )
+
+
+def staff_limit(ctx: Ctx) -> Criterion:
+    return _limit(ctx, "tech_sme.staff_limit", "tech_sme.max_staff", "employees", ONE, "persons")
+
+
+def sales_limit(ctx: Ctx) -> Criterion:
+    return _limit(ctx, "tech_sme.sales_limit", "tech_sme.max_sales", "sales_revenue", FEN, "yuan")
+
+
+def assets_limit(ctx: Ctx) -> Criterion:
+    return _limit(ctx, "tech_sme.assets_limit", "tech_sme.max_assets", "total_assets", FEN, "yuan")
+
+
+def industry_allowed(ctx: Ctx) -> Criterion:
+    code = "tech_sme.industry_allowed"
+    applies: bool = ctx.p("tech_sme.industry_negative_list_applies")
+    names = ["tech_sme.industry_negative_list_applies"]
+    source = "国科发政〔2017〕115号 第六条（三）"
+    if ctx.ent.restricted_industry is None:
+        return unknown(code, ctx.src(*names) + "; " + source, ["restricted_industry"])
+    listed = None
+    if applies:
+        negative: tuple[str, ...] = ctx.p("super_deduction.negative_list")
+        names.append("super_deduction.negative_list")
+        info = classify_industry(ctx.ent.industry)
+        listed = next((p for p in negative if info.has_prefix(p)), None)
+    ok = not ctx.ent.restricted_industry and listed is None
+    if ctx.ent.restricted_industry:
+        key = "fail_restricted"
+    elif listed is not None:
+        key = "fail_negative_list"
+    else:
+        key = "pass"
+    return Criterion(
+        code=code,
+        status=Status.PASS if ok else Status.FAIL,
+        source=source + "; " + ctx.src(*names),
+        message=Message(f"{code}.{key}", {"industry": ctx.ent.industry, "prefix": listed or ""}),
+        actual=ctx.ent.industry,
+        required="not restricted; not on the 财税〔2015〕119号 negative list",
+        detail={"negative_list_prefix": listed, "restricted_industry": ctx.ent.restricted_industry},
+    )
+
+
+def clean_record(ctx: Ctx) -> Criterion:
+    code = "tech_sme.clean_record"
+    kinds = set(ctx.p("tech_sme.incident_kinds"))
+    listing_kinds = set(ctx.p("tech_sme.listing_kinds"))
+    source = ctx.src("tech_sme.incident_kinds", "tech_sme.listing_kinds")
+    since = dt.date(last_year(ctx.as_of), 1, 1)
+    incidents = [
+        i for i in ctx.ent.incidents if i.kind.value in kinds and since <= i.on <= ctx.as_of
+    ]
+    listings = [
+        lst
+        for lst in ctx.ent.listings
+        if lst.kind.value in listing_kinds and lst.active_on(ctx.as_of)
+    ]
+    ok = not incidents and not listings
+    return Criterion(
+        code=code,
+        status=Status.PASS if ok else Status.FAIL,
+        source=source,
+        message=Message(
+            f"{code}.{'pass' if ok else 'fail'}",
+            {
+                "incidents": str(len(incidents)),
+                "listings": str(len(listings)),
+                "since": since.isoformat(),
+            },
+        ),
+        actual=f"{len(incidents)} incidents, {len(listings)} active listings",
+        required="none",
+        detail={
+            "incidents": [(i.kind.value, i.on) for i in incidents],
+            "listings": [(x.kind.value, x.start) for x in listings],
+        },
+    )
+
+
+# --------------------------------------------------------------------- the score
+
+
+def _score_parts(ctx: Ctx) -> tuple[dict[str, object], list[str]]:
+    """Points of the three indicators (or the missing inputs)."""
+    year = last_year(ctx.as_of)
+    got = figures(ctx.ent, [year], "tech_staff", "employees", "rd_expense", "sales_revenue")
+    tech, staff = got[(year, "tech_staff")], got[(year, "employees")]
+    rd, sales = got[(year, "rd_expense")], got[(year, "sales_revenue")]
+    row = ctx.ent.year(year)
+    cost = row.cost_and_expense if row is not None else None
+
+    staff_ratio = Decimal(tech) / Decimal(staff) if staff else Decimal(0)
+    staff_band = band_for(ctx.p("tech_sme.tech_staff_bands"), staff_ratio)
+    rd_sales = rd / sales if sales else None
+    rd_cost = rd / cost if cost else None
+    sales_band = (
+        band_for(ctx.p("tech_sme.rd_sales_bands"), rd_sales) if rd_sales is not None else None
+    )
+    cost_band = band_for(ctx.p("tech_sme.rd_cost_bands"), rd_cost) if rd_cost is not None else None
+    rd_points = (
+        max(b.points_min for b in (sales_band, cost_band) if b is not None)
+        if (sales_band or cost_band)
+        else 0
+    )
+    basis = "sales"
+    if cost_band is not None and (
+        sales_band is None or cost_band.points_min > sales_band.points_min
+    ):
+        basis = "cost_and_expense"
+
+    valid = [i for i in ctx.ent.valid_ip(ctx.as_of) if i.core is not False]
+    class1 = sum(1 for i in valid if i.ip_class == 1)
+    class2 = len(valid) - class1
+    if class1:
+        ip_band = band_for(ctx.p("tech_sme.ip_class1_bands"), Decimal(class1))
+    else:
+        ip_band = band_for(ctx.p("tech_sme.ip_class2_bands"), Decimal(class2))
+    parts: dict[str, object] = {
+        "year": year,
+        "tech_staff_ratio": fmt_ratio(staff_ratio),
+        "tech_staff_points": staff_band.points_min,
+        "rd_to_sales": fmt_ratio(rd_sales),
+        "rd_to_cost": fmt_ratio(rd_cost),
+        "rd_basis": basis,
+        "rd_points": rd_points,
+        "ip_class1": class1,
+        "ip_class2": class2,
+        "ip_points": ip_band.points_min,
+    }
+    return parts, []
+
+
+def score(ctx: Ctx) -> Criterion:
+    code = "tech_sme.score"
+    need: int = ctx.p("tech_sme.pass_score")
+    names = (
+        "tech_sme.pass_score",
+        "tech_sme.tech_staff_bands",
+        "tech_sme.rd_sales_bands",
+        "tech_sme.rd_cost_bands",
+        "tech_sme.ip_class1_bands",
+        "tech_sme.ip_class2_bands",
+    )
+    for name in names:
+        ctx.lookup(name)
+    source = "国科发政〔2017〕115号 第六条（五）、第七条"
+    try:
+        parts, _ = _score_parts(ctx)
+    except Missing as exc:
+        return unknown(code, source, exc.paths)
+    total = (
+        int(str(parts["tech_staff_points"]))
+        + int(str(parts["rd_points"]))
+        + int(str(parts["ip_points"]))
+    )
+    ok = total >= need
+    args = {
+        "score": str(total),
+        "need": str(need),
+        "gap": str(need - total),
+        "staff": str(parts["tech_staff_points"]),
+        "rd": str(parts["rd_points"]),
+        "ip": str(parts["ip_points"]),
+    }
+    return Criterion(
+        code=code,
+        status=Status.PASS if ok else Status.FAIL,
+        source=source,
+        message=Message(f"{code}.{'pass' if ok else 'fail'}", args),
+        actual=str(total),
+        required=f">= {need}",
+        gap=str(need - total),
+        gap_unit="points",
+        detail={**parts, "score": total},
+    )
+
+
+def tech_staff_score_nonzero(ctx: Ctx) -> Criterion:
+    code = "tech_sme.tech_staff_score_nonzero"
+    source = "国科发政〔2017〕115号 第六条（五）"
+    bands = ctx.p("tech_sme.tech_staff_bands")
+    year = last_year(ctx.as_of)
+    try:
+        got = figures(ctx.ent, [year], "tech_staff", "employees")
+    except Missing as exc:
+        return unknown(code, source, exc.paths)
+    tech, staff = got[(year, "tech_staff")], got[(year, "employees")]
+    ratio = Decimal(tech) / Decimal(staff) if staff else Decimal(0)
+    points = band_for(bands, ratio).points_min
+    ok = points > 0
+    # the lowest scoring band's threshold is the first non-zero band from the bottom
+    lowest = next(
+        (b.bound for b in reversed(bands) if b.points_min > 0 and b.bound is not None), None
+    )
+    gap = Decimal(0)
+    proposals: tuple[Proposal, ...] = ()
+    if not ok and lowest is not None and staff:
+        _, gap = shortfall(Decimal(tech), Decimal(staff), lowest, ONE)
+        target = tech + int(gap)
+        proposals = verify_proposals(
+            ctx,
+            code,
+            tech_staff_score_nonzero,
+            [
+                (
+                    Proposal(
+                        input=f"years[{year}].tech_staff",
+                        unit="persons",
+                        change=int(gap),
+                        target=target,
+                        message=Message(
+                            "what_if.more_tech_staff",
+                            {"gap": str(int(gap)), "target": str(target), "year": str(year)},
+                        ),
+                    ),
+                    with_figure(year, "tech_staff", target),
+                )
+            ],
+        )
+    return Criterion(
+        code=code,
+        status=Status.PASS if ok else Status.FAIL,
+        source=source,
+        message=Message(
+            f"{code}.{'pass' if ok else 'fail'}",
+            {"actual": pct(ratio), "points": str(points), "gap": fmt(gap) or ""},
+        ),
+        actual=str(points),
+        required="> 0",
+        gap=fmt(gap) if not ok else None,
+        gap_unit="persons of tech staff",
+        detail={"tech_staff_ratio": fmt_ratio(ratio)},
+        proposals=proposals,
+    )
+
+
+# --------------------------------------------------------------------- direct paths
+
+
+def _direct_paths(ctx: Ctx) -> list[PathOption]:
+    as_of = ctx.as_of
+    out: list[PathOption] = []
+    hnte = ctx.ent.holds("hnte", as_of)
+    out.append(
+        PathOption(
+            "direct:valid_hnte",
+            Status.PASS if hnte else Status.FAIL,
+            Message("tech_sme.path.valid_hnte"),
+        )
+    )
+    lookback: int = ctx.p("tech_sme.award_lookback_years")
+    rank_max: int = ctx.p("tech_sme.award_rank_max")
+    levels = set(ctx.p("tech_sme.award_levels"))
+    first = as_of.year - lookback
+    award = Status.FAIL
+    for a in ctx.ent.awards:
+        if a.level in levels and first <= a.year <= as_of.year:
+            if a.rank is None:
+                award = Status.UNKNOWN if award is Status.FAIL else award
+            elif a.rank <= rank_max:
+                award = Status.PASS
+    out.append(PathOption("direct:national_award", award, Message("tech_sme.path.national_award")))
+    institution = any(
+        ctx.ent.holds(kind, as_of)
+        for kind in ("rd_institution_provincial", "rd_institution_national")
+    )
+    out.append(
+        PathOption(
+            "direct:rd_institution",
+            Status.PASS if institution else Status.FAIL,
+            Message("tech_sme.path.rd_institution"),
+        )
+    )
+    s_lookback: int = ctx.p("tech_sme.standard_lookback_years")
+    s_rank: int = ctx.p("tech_sme.standard_rank_max")
+    s_levels = set(ctx.p("tech_sme.standard_levels"))
+    standard = Status.FAIL
+    for s in ctx.ent.standards_led:
+        if s.level in s_levels and as_of.year - s_lookback <= s.year <= as_of.year:
+            if s.rank is None:
+                standard = Status.UNKNOWN if standard is Status.FAIL else standard
+            elif s.rank <= s_rank:
+                standard = Status.PASS
+    out.append(PathOption("direct:standard", standard, Message("tech_sme.path.standard")))
+    return out
+
+
+def evaluate(ctx: Ctx) -> Verdict:
+    """The tech-SME verdict for ``ctx.ent`` on ``ctx.as_of``."""
+    version: str = ctx.p("tech_sme.rule_version")
+    basic = (
+        resident(ctx),
+        staff_limit(ctx),
+        sales_limit(ctx),
+        assets_limit(ctx),
+        industry_allowed(ctx),
+        clean_record(ctx),
+    )
+    score_c, nonzero_c = score(ctx), tech_staff_score_nonzero(ctx)
+    score_path = combine((score_c, nonzero_c))
+    directs = _direct_paths(ctx)
+    paths = [PathOption("score", _as_status(score_path), Message("tech_sme.path.score")), *directs]
+    basic_status = combine(basic)
+    direct_pass = next((d.path for d in directs if d.status is Status.PASS), None)
+    direct_unknown = any(d.status is Status.UNKNOWN for d in directs)
+
+    chosen: str | None = None
+    if score_path is Outcome.ELIGIBLE:
+        chosen = "score"
+    elif direct_pass is not None:
+        chosen = direct_pass
+    failed = [c.code for c in basic if c.status is Status.FAIL]
+    if direct_pass is None:
+        failed += [c.code for c in (score_c, nonzero_c) if c.status is Status.FAIL]
+    if basic_status is Outcome.INELIGIBLE:
+        status = Outcome.INELIGIBLE
+    elif chosen is not None:
+        status = basic_status
+    elif score_path is Outcome.INELIGIBLE and not direct_unknown:
+        status = Outcome.INELIGIBLE
+    else:
+        status = Outcome.UNDETERMINED
+    criteria = (*basic, score_c, nonzero_c)
+    missing = [m for c in basic if c.status is Status.UNKNOWN for m in c.missing]
+    if chosen is None:
+        missing += [
+            m for c in (score_c, nonzero_c) if c.status is Status.UNKNOWN for m in c.missing
+        ]
+    total = score_c.detail.get("score")
+    return Verdict(
+        rule=RULE,
+        rule_version=version,
+        as_of=ctx.as_of,
+        status=status,
+        criteria=criteria,
+        failed=tuple(failed),
+        missing=tuple(dict.fromkeys(missing)),
+        score=total if isinstance(total, int) else None,
+        path=chosen if status is Outcome.ELIGIBLE else None,
+        paths=tuple(paths),
+        params=ctx.params_used(),
+        enterprise_id=ctx.ent.id,
+    )
+
+
+def _as_status(outcome: Outcome) -> Status:
+    return {Outcome.ELIGIBLE: Status.PASS, Outcome.INELIGIBLE: Status.FAIL}.get(
+        outcome, Status.UNKNOWN
+    )
