@@ -333,6 +333,14 @@ class Verdict:
         out["criteria"] = [c.to_dict() for c in self.criteria]
         if self.paths:
             out["paths"] = [p.to_dict() for p in self.paths]
+        proposals = [
+            {"criterion": c.code, **p.to_dict()}
+            for c in self.criteria
+            if c.status is Status.FAIL and c.code in self.failed
+            for p in c.proposals
+        ]
+        if proposals:
+            out["proposals"] = proposals
         if self.notes:
             out["notes"] = [n.to_dict() for n in self.notes]
         out["params"] = {

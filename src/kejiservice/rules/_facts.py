@@ -15,6 +15,7 @@ from ._core import Criterion, Ctx, Message, Proposal, Status
 
 __all__ = [
     "Missing",
+    "Mutation",
     "figure",
     "figures",
     "last_year",

@@ -142,6 +142,12 @@ def key_field(ctx: Ctx) -> Criterion:
     if field is None:
         return unknown(code, source, ["tech_field"])
     ok = field.value != "none"
+    fixed = Proposal(
+        input="tech_field",
+        unit="field",
+        message=Message("what_if.fixed_fact", {"field": "tech_field"}),
+        adjustable=False,
+    )
     return Criterion(
         code=code,
         status=Status.PASS if ok else Status.FAIL,
@@ -149,6 +155,7 @@ def key_field(ctx: Ctx) -> Criterion:
         message=Message(f"{code}.{'pass' if ok else 'fail'}", {"field": field.value}),
         actual=field.value,
         required="one of the 8 key fields",
+        proposals=() if ok else (fixed,),
     )
 
 
@@ -234,17 +241,7 @@ def _rd_years(ctx: Ctx) -> list[int]:
 def rd_expense_ratio(ctx: Ctx) -> Criterion:
     code = "hnte.rd_expense_ratio"
     years = _rd_years(ctx)
-    names = (
-        "hnte.rd_years",
-        "hnte.rd_band1_sales_max",
-        "hnte.rd_band1_ratio_min",
-        "hnte.rd_band2_sales_max",
-        "hnte.rd_band2_ratio_min",
-        "hnte.rd_band3_ratio_min",
-    )
-    for name in names:
-        ctx.lookup(name)
-    source = ctx.src(*names)
+    source = ctx.src("hnte.rd_years")
     if not years:
         return unknown(code, source, [f"years[{last_year(ctx.as_of)}]"])
     try:
@@ -256,6 +253,9 @@ def rd_expense_ratio(ctx: Ctx) -> Criterion:
     last = years[-1]
     last_sales = got[(last, "sales_revenue")]
     band, minimum = _rd_band(ctx, last_sales)
+    band_names = [f"hnte.rd_band{band}_ratio_min"]
+    band_names += [f"hnte.rd_band{b}_sales_max" for b in (band - 1, band) if 1 <= b <= 2]
+    source = ctx.src("hnte.rd_years", *band_names)
     if sales == 0:
         ok, gap, ratio = False, Decimal(0), None
     else:

@@ -120,7 +120,6 @@ def evaluate(ctx: Ctx) -> Verdict:
         criteria=(criterion,),
         failed=(code,) if criterion.status is Status.FAIL else (),
         missing=missing,
-        path=size if status is Outcome.ELIGIBLE else None,
         params=ctx.params_used(),
         extras=extras,
         enterprise_id=ctx.ent.id,

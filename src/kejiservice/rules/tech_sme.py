@@ -16,7 +16,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import attrs
+
 from ..industry import classify_industry
+from ..models import Enterprise, IntellectualProperty, IpKind
+from ..params import Band
 from ._core import (
     Criterion,
     Ctx,
@@ -34,6 +38,7 @@ from ._core import (
 )
 from ._facts import (
     Missing,
+    Mutation,
     excess,
     figures,
     last_year,
@@ -169,6 +174,19 @@ def industry_allowed(ctx: Ctx) -> Criterion:
         actual=ctx.ent.industry,
         required="not restricted; not on the 财税〔2015〕119号 negative list",
         detail={"negative_list_prefix": listed, "restricted_industry": ctx.ent.restricted_industry},
+        proposals=()
+        if ok
+        else (
+            Proposal(
+                input="industry" if listed else "restricted_industry",
+                unit="industry",
+                message=Message(
+                    "what_if.fixed_fact",
+                    {"field": "industry" if listed else "restricted_industry"},
+                ),
+                adjustable=False,
+            ),
+        ),
     )
 
 
@@ -211,8 +229,54 @@ def clean_record(ctx: Ctx) -> Criterion:
 # --------------------------------------------------------------------- the score
 
 
-def _score_parts(ctx: Ctx) -> tuple[dict[str, object], list[str]]:
-    """Points of the three indicators (or the missing inputs)."""
+@attrs.frozen
+class ScoreParts:
+    """The three indicators of 第七条 for one year, with the figures behind them."""
+
+    year: int
+    tech_staff: int
+    employees: int
+    rd: Decimal
+    sales: Decimal
+    cost: Decimal | None
+    staff_ratio: Decimal
+    staff_points: int
+    rd_to_sales: Decimal | None
+    rd_to_cost: Decimal | None
+    rd_points: int
+    rd_basis: str
+    ip_class1: int
+    ip_class2: int
+    ip_points: int
+
+    @property
+    def total(self) -> int:
+        """The evaluation score."""
+        return self.staff_points + self.rd_points + self.ip_points
+
+    def detail(self) -> dict[str, object]:
+        """The figures for the verdict's ``detail``."""
+        return {
+            "year": self.year,
+            "tech_staff_ratio": fmt_ratio(self.staff_ratio),
+            "tech_staff_points": self.staff_points,
+            "rd_to_sales": fmt_ratio(self.rd_to_sales),
+            "rd_to_cost": fmt_ratio(self.rd_to_cost),
+            "rd_basis": self.rd_basis,
+            "rd_points": self.rd_points,
+            "ip_class1": self.ip_class1,
+            "ip_class2": self.ip_class2,
+            "ip_points": self.ip_points,
+            "score": self.total,
+        }
+
+
+def _points(bands: tuple[Band, ...], value: Decimal | None) -> int:
+    return band_for(bands, value).points_min if value is not None else 0
+
+
+def _score_parts(ctx: Ctx) -> ScoreParts:
+    """Points of the three indicators; raises ``Missing`` when a figure is absent."""
     year = last_year(ctx.as_of)
     got = figures(ctx.ent, [year], "tech_staff", "employees", "rd_expense", "sales_revenue")
     tech, staff = got[(year, "tech_staff")], got[(year, "employees")]
@@ -221,44 +285,137 @@ def _score_parts(ctx: Ctx) -> tuple[dict[str, object], list[str]]:
     cost = row.cost_and_expense if row is not None else None
 
     staff_ratio = Decimal(tech) / Decimal(staff) if staff else Decimal(0)
-    staff_band = band_for(ctx.p("tech_sme.tech_staff_bands"), staff_ratio)
     rd_sales = rd / sales if sales else None
     rd_cost = rd / cost if cost else None
-    sales_band = (
-        band_for(ctx.p("tech_sme.rd_sales_bands"), rd_sales) if rd_sales is not None else None
-    )
-    cost_band = band_for(ctx.p("tech_sme.rd_cost_bands"), rd_cost) if rd_cost is not None else None
-    rd_points = (
-        max(b.points_min for b in (sales_band, cost_band) if b is not None)
-        if (sales_band or cost_band)
-        else 0
-    )
-    basis = "sales"
-    if cost_band is not None and (
-        sales_band is None or cost_band.points_min > sales_band.points_min
-    ):
-        basis = "cost_and_expense"
+    by_sales = _points(ctx.p("tech_sme.rd_sales_bands"), rd_sales)
+    by_cost = _points(ctx.p("tech_sme.rd_cost_bands"), rd_cost)
 
     valid = [i for i in ctx.ent.valid_ip(ctx.as_of) if i.core is not False]
     class1 = sum(1 for i in valid if i.ip_class == 1)
     class2 = len(valid) - class1
     if class1:
-        ip_band = band_for(ctx.p("tech_sme.ip_class1_bands"), Decimal(class1))
+        ip_points = _points(ctx.p("tech_sme.ip_class1_bands"), Decimal(class1))
     else:
-        ip_band = band_for(ctx.p("tech_sme.ip_class2_bands"), Decimal(class2))
-    parts: dict[str, object] = {
-        "year": year,
-        "tech_staff_ratio": fmt_ratio(staff_ratio),
-        "tech_staff_points": staff_band.points_min,
-        "rd_to_sales": fmt_ratio(rd_sales),
-        "rd_to_cost": fmt_ratio(rd_cost),
-        "rd_basis": basis,
-        "rd_points": rd_points,
-        "ip_class1": class1,
-        "ip_class2": class2,
-        "ip_points": ip_band.points_min,
-    }
-    return parts, []
+        ip_points = _points(ctx.p("tech_sme.ip_class2_bands"), Decimal(class2))
+    return ScoreParts(
+        year=year,
+        tech_staff=tech,
+        employees=staff,
+        rd=rd,
+        sales=sales,
+        cost=cost,
+        staff_ratio=staff_ratio,
+        staff_points=_points(ctx.p("tech_sme.tech_staff_bands"), staff_ratio),
+        rd_to_sales=rd_sales,
+        rd_to_cost=rd_cost,
+        rd_points=max(by_sales, by_cost),
+        rd_basis="cost_and_expense" if by_cost > by_sales else "sales",
+        ip_class1=class1,
+        ip_class2=class2,
+        ip_points=ip_points,
+    )
+
+
+def _cheapest_band(bands: tuple[Band, ...], points_needed: int) -> Band | None:
+    """The lowest band (smallest bound) worth at least ``points_needed`` points."""
+    fitting = [b for b in bands if b.points_min >= points_needed and b.bound is not None]
+    return min(fitting, key=lambda b: b.bound or 0) if fitting else None
+
+
+def _add_ip(count: int, kind: IpKind, day: dt.date) -> Mutation:
+    def apply(ent: Enterprise) -> Enterprise:
+        extra = tuple(
+            IntellectualProperty(kind=kind, granted_on=day, core=True) for _ in range(count)
+        )
+        return attrs.evolve(ent, ip=(*ent.ip, *extra))
+
+    return apply
+
+
+def _score_proposals(ctx: Ctx, parts: ScoreParts, need: int) -> tuple[Proposal, ...]:
+    """Single changes that lift the score to ``need``: R&D, tech staff, or IP."""
+    deficit = need - parts.total
+    year = parts.year
+    candidates: list[tuple[Proposal, Mutation | None]] = []
+    # More R&D expense: the cheaper of the two ratios' next sufficient band.
+    best_rd: Decimal | None = None
+    for param, base in (
+        ("tech_sme.rd_sales_bands", parts.sales),
+        ("tech_sme.rd_cost_bands", parts.cost),
+    ):
+        band = _cheapest_band(ctx.p(param), parts.rd_points + deficit)
+        if band is None or not base or band.bound is None:
+            continue
+        _, gap = shortfall(parts.rd, base, band.bound, FEN)
+        if gap > 0 and (best_rd is None or gap < best_rd):
+            best_rd = gap
+    if best_rd is not None:
+        target = parts.rd + best_rd
+        candidates.append(
+            (
+                Proposal(
+                    input=f"years[{year}].rd_expense",
+                    unit="yuan",
+                    change=best_rd,
+                    target=target,
+                    message=Message(
+                        "what_if.more_rd", {"gap": fmt(best_rd) or "", "year": str(year)}
+                    ),
+                ),
+                with_figure(year, "rd_expense", target),
+            )
+        )
+    # More tech staff (converted from other employees).
+    band = _cheapest_band(ctx.p("tech_sme.tech_staff_bands"), parts.staff_points + deficit)
+    if band is not None and band.bound is not None and parts.employees:
+        _, gap = shortfall(Decimal(parts.tech_staff), Decimal(parts.employees), band.bound, ONE)
+        target_staff = parts.tech_staff + int(gap)
+        if gap > 0 and target_staff <= parts.employees:
+            candidates.append(
+                (
+                    Proposal(
+                        input=f"years[{year}].tech_staff",
+                        unit="persons",
+                        change=int(gap),
+                        target=target_staff,
+                        message=Message(
+                            "what_if.more_tech_staff",
+                            {"gap": str(int(gap)), "target": str(target_staff), "year": str(year)},
+                        ),
+                    ),
+                    with_figure(year, "tech_staff", target_staff),
+                )
+            )
+    # More IP: Class II items, or one Class I item.
+    if not parts.ip_class1:
+        band = _cheapest_band(ctx.p("tech_sme.ip_class2_bands"), parts.ip_points + deficit)
+        if band is not None and band.bound is not None:
+            more = int(band.bound) - parts.ip_class2
+            if more > 0:
+                candidates.append(
+                    (
+                        Proposal(
+                            input="ip",
+                            unit="Class II IP items",
+                            change=more,
+                            message=Message("what_if.more_ip", {"count": str(more), "class": "II"}),
+                        ),
+                        _add_ip(more, IpKind.UTILITY_MODEL, ctx.as_of),
+                    )
+                )
+        if parts.ip_points + deficit <= _points(ctx.p("tech_sme.ip_class1_bands"), ONE):
+            candidates.append(
+                (
+                    Proposal(
+                        input="ip",
+                        unit="Class I IP items",
+                        change=1,
+                        message=Message("what_if.more_ip", {"count": "1", "class": "I"}),
+                    ),
+                    _add_ip(1, IpKind.INVENTION_PATENT, ctx.as_of),
+                )
+            )
+    return verify_proposals(ctx, "tech_sme.score", score, candidates)
 
 
 def score(ctx: Ctx) -> Criterion:
@@ -276,22 +433,18 @@ def score(ctx: Ctx) -> Criterion:
         ctx.lookup(name)
     source = "国科发政〔2017〕115号 第六条（五）、第七条"
     try:
-        parts, _ = _score_parts(ctx)
+        parts = _score_parts(ctx)
     except Missing as exc:
         return unknown(code, source, exc.paths)
-    total = (
-        int(str(parts["tech_staff_points"]))
-        + int(str(parts["rd_points"]))
-        + int(str(parts["ip_points"]))
-    )
+    total = parts.total
     ok = total >= need
     args = {
         "score": str(total),
         "need": str(need),
         "gap": str(need - total),
-        "staff": str(parts["tech_staff_points"]),
-        "rd": str(parts["rd_points"]),
-        "ip": str(parts["ip_points"]),
+        "staff": str(parts.staff_points),
+        "rd": str(parts.rd_points),
+        "ip": str(parts.ip_points),
     }
     return Criterion(
         code=code,
@@ -302,7 +455,8 @@ def score(ctx: Ctx) -> Criterion:
         required=f">= {need}",
         gap=str(need - total),
         gap_unit="points",
-        detail={**parts, "score": total},
+        detail=parts.detail(),
+        proposals=() if ok else _score_proposals(ctx, parts, need),
     )
 
 
