@@ -177,6 +177,8 @@ class Proposal:
     industry) are listed with ``adjustable=False``; time-based criteria give
     ``on_date``, the first day they will pass. ``verified`` says the change was
     applied to a copy of the enterprise and the criterion re-evaluated to pass.
+    ``linked`` lists the figures that move with it so the copy stays consistent
+    (lower sales lower the main business revenue they include, and so on).
     """
 
     input: str
@@ -187,6 +189,7 @@ class Proposal:
     adjustable: bool = True
     on_date: dt.date | None = None
     verified: bool = False
+    linked: Mapping[str, Any] = attrs.field(factory=dict, eq=False, hash=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form."""
@@ -195,6 +198,8 @@ class Proposal:
             out["change"] = fmt(self.change)
         if self.target is not None:
             out["target"] = fmt(self.target)
+        if self.linked:
+            out["linked"] = {k: fmt(v) for k, v in self.linked.items()}
         if self.on_date is not None:
             out["on_date"] = self.on_date.isoformat()
         out["adjustable"] = self.adjustable

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-from ..models import Enterprise, YearFigures
+from ..models import Enterprise, YearFigures, enterprise_problems
 from ._core import Criterion, Ctx, Message, Proposal, Status
 
 __all__ = [
@@ -19,6 +19,8 @@ __all__ = [
     "figure",
     "figures",
     "last_year",
+    "linked",
+    "linked_changes",
     "verify_proposals",
     "window",
     "with_figure",
@@ -76,17 +78,49 @@ def figures(ent: Enterprise, years: Sequence[int], *names: str) -> dict[tuple[in
     return out
 
 
+# Figures that move together so that a changed copy stays consistent: setting the key
+# figure moves the linked one by the rule given (销售收入 = 主营业务收入 + 其他业务收入;
+# tech staff are part of the employees).
+def linked_changes(row: YearFigures, name: str, value: Decimal | int) -> dict[str, Any]:
+    """The other figures of ``row`` that must change when ``name`` becomes ``value``."""
+    out: dict[str, Any] = {}
+    main, sales = row.main_business_revenue, row.sales_revenue
+    if name == "sales_revenue" and main is not None and main > value:
+        out["main_business_revenue"] = value
+    if name == "main_business_revenue" and main is not None and sales is not None:
+        if value > sales:
+            out["sales_revenue"] = sales + (Decimal(value) - main)
+    if name == "employees" and row.tech_staff is not None and row.tech_staff > value:
+        out["tech_staff"] = value
+    if name == "rd_expense":
+        for part in ("rd_expense_domestic", "rd_other_related"):
+            current = getattr(row, part)
+            if current is not None and current > value:
+                out[part] = value
+    return out
+
+
 def with_figure(year: int, name: str, value: Decimal | int) -> Mutation:
-    """A mutation setting figure ``name`` of ``year`` to ``value``."""
+    """A mutation setting figure ``name`` of ``year`` to ``value`` (and its linked figures)."""
 
     def apply(ent: Enterprise) -> Enterprise:
-        changes: dict[str, Any] = {name: value}
         rows: list[YearFigures] = []
         for row in ent.years:
-            rows.append(attrs.evolve(row, **changes) if row.year == year else row)
+            if row.year == year:
+                changes: dict[str, Any] = {name: value, **linked_changes(row, name, value)}
+                row = attrs.evolve(row, **changes)
+            rows.append(row)
         return attrs.evolve(ent, years=tuple(rows))
 
     return apply
+
+
+def linked(ent: Enterprise, year: int, name: str, value: Decimal | int) -> dict[str, Any]:
+    """``linked_changes`` as proposal data: ``{"years[Y].field": value}``."""
+    row = ent.year(year)
+    if row is None:
+        return {}
+    return {f"years[{year}].{k}": v for k, v in linked_changes(row, name, value).items()}
 
 
 def verify_proposals(
@@ -106,11 +140,22 @@ def verify_proposals(
         if mutate is None:
             out.append(proposal)
             continue
-        changed = Ctx(mutate(ctx.ent), ctx.as_of, ctx.params, ctx.inputs)
-        result = rerun(changed)
+        copy = mutate(ctx.ent)
+        if enterprise_problems(copy):
+            continue
+        proposal = _with_links(proposal, ctx.ent)
+        result = rerun(Ctx(copy, ctx.as_of, ctx.params, ctx.inputs))
         if result.code == code and result.status is Status.PASS:
             out.append(attrs.evolve(proposal, verified=True))
     return tuple(out)
+
+
+def _with_links(proposal: Proposal, ent: Enterprise) -> Proposal:
+    head, _, field = proposal.input.rpartition(".")
+    if not head.startswith("years[") or proposal.target is None or proposal.linked:
+        return proposal
+    year = int(head[len("years[") : -1])
+    return attrs.evolve(proposal, linked=linked(ent, year, field, proposal.target))
 
 
 def unknown(code: str, source: str, paths: Sequence[str], key: str | None = None) -> Criterion:
