@@ -87,9 +87,8 @@ def linked_changes(row: YearFigures, name: str, value: Decimal | int) -> dict[st
     main, sales = row.main_business_revenue, row.sales_revenue
     if name == "sales_revenue" and main is not None and main > value:
         out["main_business_revenue"] = value
-    if name == "main_business_revenue" and main is not None and sales is not None:
-        if value > sales:
-            out["sales_revenue"] = sales + (Decimal(value) - main)
+    if name == "main_business_revenue" and main is not None and sales is not None and value > sales:
+        out["sales_revenue"] = sales + (Decimal(value) - main)
     if name == "employees" and row.tech_staff is not None and row.tech_staff > value:
         out["tech_staff"] = value
     if name == "rd_expense":
