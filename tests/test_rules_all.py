@@ -1,0 +1,66 @@
+"""Every family: determinism, batch equals single, four-state consistency, no crash."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import kejiservice
+from kejiservice.rules import RULES, Outcome, Status
+
+from .strategies import enterprise_doc
+
+days = st.dates(dt.date(2023, 1, 1), dt.date(2027, 12, 31))
+
+
+@settings(max_examples=60)
+@given(enterprise_doc(), days)
+def test_any_valid_enterprise_gets_a_consistent_verdict_from_every_rule(
+    doc: dict[str, Any], as_of: dt.date
+) -> None:
+    ent = kejiservice.load(kejiservice.Enterprise, doc)
+    summary = kejiservice.evaluate_all(ent, as_of)
+    for rule, verdict in summary.verdicts.items():
+        statuses = {c.code: c.status for c in verdict.criteria}
+        assert [c.code for c in verdict.criteria] == list(RULES[rule].codes)
+        assert all(statuses[code] is Status.FAIL for code in verdict.failed)
+        assert list(verdict.failed) == [c for c in RULES[rule].codes if c in verdict.failed]
+        if verdict.status is Outcome.ELIGIBLE:
+            assert verdict.failed == ()
+            assert verdict.eligible is True
+        if verdict.status is Outcome.INELIGIBLE:
+            assert verdict.failed
+            assert verdict.eligible is False
+        if verdict.status is Outcome.UNDETERMINED:
+            assert verdict.eligible is None
+            assert verdict.missing
+        assert kejiservice.dump(verdict) == kejiservice.dump(kejiservice.evaluate(rule, doc, as_of))
+
+
+@pytest.mark.parametrize("rule", list(RULES))
+def test_batch_equals_single(rule: str) -> None:
+    from kejiservice.sample import ledger
+
+    ents = ledger()[::5]
+    as_of = dt.date(2026, 6, 30)
+    batch = [kejiservice.dump(v) for v in kejiservice.evaluate_many(rule, ents, as_of)]
+    single = [kejiservice.dump(kejiservice.evaluate(rule, e, as_of)) for e in reversed(ents)]
+    assert batch == list(reversed(single))
+
+
+def test_unknown_rule_and_bad_as_of() -> None:
+    from kejiservice.sample import ledger
+
+    ent = ledger()[0]
+    with pytest.raises(kejiservice.UnknownRule):
+        kejiservice.evaluate("nope", ent, dt.date(2025, 1, 1))
+    with pytest.raises(kejiservice.InvalidInput):
+        kejiservice.evaluate("hnte", ent, dt.datetime(2025, 1, 1))  # type: ignore[arg-type]
+    with pytest.raises(kejiservice.InvalidInput, match="inputs.tax_year"):
+        kejiservice.evaluate("super_deduction", ent, dt.date(2025, 1, 1), tax_year="2024")
+    with pytest.raises(kejiservice.InvalidInput, match="inputs.cit_rate"):
+        kejiservice.evaluate("super_deduction", ent, dt.date(2025, 1, 1), cit_rate=0.15)
