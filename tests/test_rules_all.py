@@ -60,7 +60,7 @@ def test_unknown_rule_and_bad_as_of() -> None:
         kejiservice.evaluate("nope", ent, dt.date(2025, 1, 1))
     with pytest.raises(kejiservice.InvalidInput):
         kejiservice.evaluate("hnte", ent, dt.datetime(2025, 1, 1))  # type: ignore[arg-type]
-    with pytest.raises(kejiservice.InvalidInput, match="inputs.tax_year"):
+    with pytest.raises(kejiservice.InvalidInput, match=r"inputs\.tax_year"):
         kejiservice.evaluate("super_deduction", ent, dt.date(2025, 1, 1), tax_year="2024")
-    with pytest.raises(kejiservice.InvalidInput, match="inputs.cit_rate"):
+    with pytest.raises(kejiservice.InvalidInput, match=r"inputs\.cit_rate"):
         kejiservice.evaluate("super_deduction", ent, dt.date(2025, 1, 1), cit_rate=0.15)
