@@ -18,7 +18,8 @@ parties but not encoded: every verdict says so.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from collections.abc import Callable
+from decimal import ROUND_CEILING, Decimal
 
 import attrs
 
@@ -29,12 +30,14 @@ from ._core import (
     Message,
     Outcome,
     PathOption,
+    Proposal,
     Status,
     Verdict,
     band_for,
+    fmt,
     fmt_ratio,
 )
-from ._facts import Missing, figures, last_year
+from ._facts import Missing, Mutation, figures, last_year, verify_proposals, with_figure
 
 __all__ = ["CODES", "RULE", "evaluate"]
 
@@ -193,15 +196,28 @@ def _direct(ctx: Ctx) -> list[PathOption]:
     ]
 
 
-def evaluate(ctx: Ctx) -> Verdict:
-    """The innovative-SME verdict for ``ctx.ent`` on ``ctx.as_of``."""
-    version: str = ctx.p("innovative_sme.rule_version")
-    directs = _direct(ctx)
-    notes = (Message("note.innovative_sme.revision_2026"),)
+_GROUPS = (
+    (
+        "innovative_sme.score",
+        ("ip", "rd_ratio", "growth", "debt_ratio", "field", "main_share"),
+        "innovative_sme.pass_score",
+    ),
+    ("innovative_sme.innovation_group", ("ip", "rd_ratio"), "innovative_sme.innovation_group_min"),
+    ("innovative_sme.growth_group", ("growth", "debt_ratio"), "innovative_sme.growth_group_min"),
+    (
+        "innovative_sme.specialisation_group",
+        ("field", "main_share"),
+        "innovative_sme.specialisation_group_min",
+    ),
+)
+
+
+def criteria(ctx: Ctx) -> tuple[tuple[Criterion, ...], list[Indicator]]:
+    """The four criteria (total and the three group floors) and the six indicators."""
     try:
         inds = indicators(ctx)
     except Missing as exc:
-        criteria = tuple(
+        return tuple(
             Criterion(
                 code=c,
                 status=Status.UNKNOWN,
@@ -210,33 +226,93 @@ def evaluate(ctx: Ctx) -> Verdict:
                 missing=exc.paths,
             )
             for c in CODES
+        ), []
+    by = {i.name: i for i in inds}
+    return tuple(
+        _group(code, [by[n] for n in names], ctx.p(param), _SOURCE + " 一")
+        for code, names, param in _GROUPS
+    ), inds
+
+
+def _rerun(code: str) -> Callable[[Ctx], Criterion]:
+    def rerun(ctx: Ctx) -> Criterion:
+        found, _ = criteria(ctx)
+        return next(c for c in found if c.code == code)
+
+    return rerun
+
+
+# indicator -> (bands parameter, figure to raise, the base the bound multiplies)
+_LEVERS = {
+    "rd_ratio": ("innovative_sme.rd_ratio_bands", "rd_expense"),
+    "growth": ("innovative_sme.growth_bands", "main_business_revenue"),
+    "main_share": ("innovative_sme.main_share_bands", "main_business_revenue"),
+}
+
+
+def _proposals(ctx: Ctx, criterion: Criterion, inds: list[Indicator]) -> tuple[Proposal, ...]:
+    """Single-figure changes that lift ``criterion`` to its floor, verified."""
+    names = next(n for code, n, _ in _GROUPS if code == criterion.code)
+    by = {i.name: i for i in inds}
+    deficit = int(criterion.gap or "0")
+    year = last_year(ctx.as_of)
+    row, prior = ctx.ent.year(year), ctx.ent.year(year - 1)
+    if row is None or prior is None:
+        return ()
+    candidates: list[tuple[Proposal, Mutation | None]] = []
+    for name in names:
+        if name not in _LEVERS:
+            continue
+        param, figure = _LEVERS[name]
+        want = by[name].high + deficit
+        fitting = [b for b in ctx.p(param) if b.points_min >= want and b.bound is not None]
+        if not fitting:
+            continue
+        bound = min(b.bound for b in fitting if b.bound is not None)
+        if name == "rd_ratio":
+            base = row.sales_revenue
+        elif name == "growth":
+            base = None if prior.main_business_revenue is None else prior.main_business_revenue
+            bound = bound + 1
+        else:
+            base = row.sales_revenue
+        current = getattr(row, figure)
+        if base is None or current is None:
+            continue
+        target = (bound * base).quantize(Decimal("0.01"), rounding=ROUND_CEILING)
+        if target <= current:
+            continue
+        candidates.append(
+            (
+                Proposal(
+                    input=f"years[{year}].{figure}",
+                    unit="yuan",
+                    change=target - current,
+                    target=target,
+                    message=Message(
+                        "what_if.more_rd"
+                        if figure == "rd_expense"
+                        else "what_if.more_main_revenue",
+                        {"gap": fmt(target - current) or "", "year": str(year)},
+                    ),
+                ),
+                with_figure(year, figure, target),
+            )
         )
-        inds = []
-    else:
-        by = {i.name: i for i in inds}
-        total_need: int = ctx.p("innovative_sme.pass_score")
-        criteria = (
-            _group("innovative_sme.score", inds, total_need, _SOURCE + " 一"),
-            _group(
-                "innovative_sme.innovation_group",
-                [by["ip"], by["rd_ratio"]],
-                ctx.p("innovative_sme.innovation_group_min"),
-                _SOURCE + " 一",
-            ),
-            _group(
-                "innovative_sme.growth_group",
-                [by["growth"], by["debt_ratio"]],
-                ctx.p("innovative_sme.growth_group_min"),
-                _SOURCE + " 一",
-            ),
-            _group(
-                "innovative_sme.specialisation_group",
-                [by["field"], by["main_share"]],
-                ctx.p("innovative_sme.specialisation_group_min"),
-                _SOURCE + " 一",
-            ),
-        )
-    statuses = {c.status for c in criteria}
+    return verify_proposals(ctx, criterion.code, _rerun(criterion.code), candidates)
+
+
+def evaluate(ctx: Ctx) -> Verdict:
+    """The innovative-SME verdict for ``ctx.ent`` on ``ctx.as_of``."""
+    version: str = ctx.p("innovative_sme.rule_version")
+    directs = _direct(ctx)
+    notes = (Message("note.innovative_sme.revision_2026"),)
+    found, inds = criteria(ctx)
+    criteria_out = tuple(
+        attrs.evolve(c, proposals=_proposals(ctx, c, inds)) if c.status is Status.FAIL else c
+        for c in found
+    )
+    statuses = {c.status for c in criteria_out}
     score_ok = statuses == {Status.PASS}
     score_fail = Status.FAIL in statuses
     direct_pass = next((d.path for d in directs if d.status is Status.PASS), None)
@@ -254,18 +330,18 @@ def evaluate(ctx: Ctx) -> Verdict:
     low = sum(i.low for i in inds) if inds else None
     high = sum(i.high for i in inds) if inds else None
     exact = low is not None and low == high
-    failed = () if direct_pass else tuple(c.code for c in criteria if c.status is Status.FAIL)
+    failed = () if direct_pass else tuple(c.code for c in criteria_out if c.status is Status.FAIL)
     missing = (
         ()
         if status is not Outcome.UNDETERMINED
-        else tuple(dict.fromkeys(m for c in criteria for m in c.missing))
+        else tuple(dict.fromkeys(m for c in criteria_out for m in c.missing))
     )
     return Verdict(
         rule=RULE,
         rule_version=version,
         as_of=ctx.as_of,
         status=status,
-        criteria=criteria,
+        criteria=criteria_out,
         failed=failed,
         missing=missing,
         score=low if exact else None,
