@@ -13,7 +13,10 @@ from ._registry import (
     evaluate_all,
     evaluate_many,
     get_rule,
+    local_rules,
+    register_rule,
     rule_ids,
+    unregister_rule,
 )
 
 __all__ = [
@@ -31,5 +34,8 @@ __all__ = [
     "evaluate_all",
     "evaluate_many",
     "get_rule",
+    "local_rules",
+    "register_rule",
     "rule_ids",
+    "unregister_rule",
 ]

@@ -110,23 +110,33 @@ def render(key: str, lang: str, args: Mapping[str, str]) -> str:
 
 @attrs.frozen
 class Message:
-    """A message in Chinese and English, rendered from the catalogs when read."""
+    """A message in Chinese and English, rendered when read.
+
+    The text comes from the catalogs (``messages/zh.toml``, ``en.toml``) by ``key``,
+    or, for rules defined as data (local packs), from the pack's own ``templates``
+    (``{"zh": ..., "en": ...}``), with the same ``{placeholder}`` syntax.
+    """
 
     key: str
     args: Mapping[str, str] = attrs.field(factory=dict, eq=False, hash=False)
+    templates: Mapping[str, str] | None = attrs.field(default=None, eq=False, hash=False)
 
     @property
     def zh(self) -> str:
         """The Chinese text."""
-        return render(self.key, "zh", self.args)
+        return self.text("zh")
 
     @property
     def en(self) -> str:
         """The English text."""
-        return render(self.key, "en", self.args)
+        return self.text("en")
 
     def text(self, lang: str) -> str:
         """The text in ``lang`` ("zh" or "en")."""
+        if self.templates is not None:
+            return self.templates.get(lang, self.templates.get("zh", "")).format_map(
+                _Lenient(self.args)
+            )
         return render(self.key, lang, self.args)
 
     def to_dict(self) -> dict[str, str]:

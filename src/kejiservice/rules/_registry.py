@@ -17,18 +17,39 @@ from ..params import ParameterSet, national
 from . import above_scale, hnte, innovative_sme, sme_size, super_deduction, tech_sme
 from ._core import Ctx, Outcome, Verdict
 
-__all__ = ["RULES", "RuleSpec", "evaluate", "evaluate_all", "evaluate_many", "rule_ids"]
+__all__ = [
+    "RULES",
+    "RuleSpec",
+    "Summary",
+    "evaluate",
+    "evaluate_all",
+    "evaluate_many",
+    "get_rule",
+    "local_rules",
+    "register_rule",
+    "rule_ids",
+    "unregister_rule",
+]
 
 
 @attrs.frozen
 class RuleSpec:
-    """A rule family: its id, criterion codes, accepted inputs and evaluation function."""
+    """A rule family: its id, criterion codes, accepted inputs and evaluation function.
+
+    ``region`` is empty for national rules; a local rule (a pack) names the region code
+    prefix it applies to, and :func:`evaluate_all` includes it only for enterprises there.
+    """
 
     id: str
     codes: tuple[str, ...]
     inputs: Mapping[str, type]
     run: Callable[[Ctx], Verdict]
     doc: str
+    region: str = ""
+
+    def applies_to(self, region: str | None) -> bool:
+        """Whether the rule applies to an enterprise in ``region``."""
+        return not self.region or (region is not None and region.startswith(self.region))
 
 
 def _spec(module: ModuleType) -> RuleSpec:
@@ -47,9 +68,33 @@ RULES: dict[str, RuleSpec] = {
 }
 
 
+_LOCAL: dict[str, RuleSpec] = {}
+
+
+def register_rule(spec: RuleSpec) -> None:
+    """Make a rule (e.g. a compiled local pack) available to ``evaluate`` by its id.
+
+    National rule ids cannot be replaced; registering the same id again replaces the
+    earlier local rule.
+    """
+    if spec.id in RULES:
+        raise UnknownRule(f"{spec.id!r} is a national rule id and cannot be replaced")
+    _LOCAL[spec.id] = spec
+
+
+def unregister_rule(rule: str) -> None:
+    """Remove a registered local rule (no error if it is not registered)."""
+    _LOCAL.pop(rule, None)
+
+
+def local_rules() -> list[RuleSpec]:
+    """The registered local rules, sorted by id."""
+    return [_LOCAL[k] for k in sorted(_LOCAL)]
+
+
 def rule_ids() -> list[str]:
-    """The ids of every rule family, in the contract's order."""
-    return list(RULES)
+    """The ids of every rule family, in the contract's order, then the local rules."""
+    return [*RULES, *sorted(_LOCAL)]
 
 
 def _check_input(name: str, kind: type, value: Any) -> tuple[Any, str | None]:
@@ -108,11 +153,11 @@ def _enterprise(enterprise: Enterprise | Mapping[str, Any]) -> Enterprise:
 
 
 def get_rule(rule: str) -> RuleSpec:
-    """The rule family ``rule``, or ``UnknownRule``."""
-    try:
-        return RULES[rule]
-    except KeyError:
-        raise UnknownRule(f"unknown rule {rule!r}; known: {', '.join(RULES)}") from None
+    """The rule ``rule`` (a national family or a registered local rule), or ``UnknownRule``."""
+    spec = RULES.get(rule) or _LOCAL.get(rule)
+    if spec is None:
+        raise UnknownRule(f"unknown rule {rule!r}; known: {', '.join(rule_ids())}")
+    return spec
 
 
 def evaluate(
@@ -182,15 +227,17 @@ def evaluate_all(
     params: ParameterSet | None = None,
     inputs: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Summary:
-    """Run every rule family for one enterprise; ``inputs`` maps rule id -> its inputs."""
+    """Run every rule family (and the registered local rules for the enterprise's region)
+    for one enterprise; ``inputs`` maps rule id -> its inputs."""
     ent = _enterprise(enterprise)
     day = _as_of(as_of)
     pset = params or national()
     given = inputs or {}
     for rule in given:
         get_rule(rule)
+    specs = [*RULES.values(), *(s for s in local_rules() if s.applies_to(ent.region))]
     verdicts = {
-        rule: spec.run(Ctx(ent, day, pset, _inputs(spec, given.get(rule, {}))))
-        for rule, spec in RULES.items()
+        spec.id: spec.run(Ctx(ent, day, pset, _inputs(spec, given.get(spec.id, {}))))
+        for spec in specs
     }
     return Summary(as_of=day, verdicts=verdicts)
