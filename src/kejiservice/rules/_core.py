@@ -16,7 +16,7 @@ import enum
 import functools
 import string
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_FLOOR, Decimal
 from importlib.resources import files
 from typing import Any
@@ -34,6 +34,7 @@ __all__ = [
     "Outcome",
     "PathOption",
     "Proposal",
+    "Proposals",
     "Status",
     "Verdict",
     "combine",
@@ -218,9 +219,17 @@ class Proposal:
         return out
 
 
+Proposals = tuple[Proposal, ...] | Callable[[], tuple[Proposal, ...]]
+
+
 @attrs.frozen
 class Criterion:
-    """The answer of one criterion, with everything needed to explain it."""
+    """The answer of one criterion, with everything needed to explain it.
+
+    ``proposals`` may be given as a tuple or as a function that computes them: what
+    would make a criterion pass is worked out (and verified by re-evaluation) only
+    when someone reads it, so batch evaluation does not pay for it.
+    """
 
     code: str
     status: Status
@@ -232,7 +241,18 @@ class Criterion:
     gap_unit: str | None = None
     missing: tuple[str, ...] = ()
     detail: Mapping[str, Any] = attrs.field(factory=dict, eq=False, hash=False)
-    proposals: tuple[Proposal, ...] = ()
+    pending_proposals: Proposals = attrs.field(
+        default=(), alias="proposals", eq=False, hash=False, repr=False
+    )
+
+    @property
+    def proposals(self) -> tuple[Proposal, ...]:
+        """What would make this criterion pass (computed on first read, then kept)."""
+        found = self.pending_proposals
+        if callable(found):
+            found = found()
+            object.__setattr__(self, "pending_proposals", found)
+        return found
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of CONTRACT.md §2."""

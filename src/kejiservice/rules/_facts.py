@@ -127,26 +127,33 @@ def verify_proposals(
     code: str,
     rerun: Callable[[Ctx], Criterion],
     candidates: Sequence[tuple[Proposal, Mutation | None]],
-) -> tuple[Proposal, ...]:
-    """Apply each candidate change to a copy and re-evaluate the criterion ``code``.
+) -> Callable[[], tuple[Proposal, ...]]:
+    """Proposals to be checked when read: apply each change to a copy, re-evaluate ``code``.
 
-    Proposals whose change makes it pass are kept with ``verified=True``; those that
-    do not are dropped; proposals without a mutation (time-based, fixed facts) are
-    kept as they are.
+    Returns a function (a criterion keeps it and calls it on first read of
+    ``Criterion.proposals``). Proposals whose change makes the criterion pass are kept
+    with ``verified=True``; those that do not, or that would leave the enterprise
+    inconsistent, are dropped; proposals without a mutation (time-based, fixed facts)
+    are kept as they are.
     """
-    out: list[Proposal] = []
-    for proposal, mutate in candidates:
-        if mutate is None:
-            out.append(proposal)
-            continue
-        copy = mutate(ctx.ent)
-        if enterprise_problems(copy):
-            continue
-        proposal = _with_links(proposal, ctx.ent)
-        result = rerun(Ctx(copy, ctx.as_of, ctx.params, ctx.inputs))
-        if result.code == code and result.status is Status.PASS:
-            out.append(attrs.evolve(proposal, verified=True))
-    return tuple(out)
+    frozen = list(candidates)
+
+    def check() -> tuple[Proposal, ...]:
+        out: list[Proposal] = []
+        for proposal, mutate in frozen:
+            if mutate is None:
+                out.append(proposal)
+                continue
+            copy = mutate(ctx.ent)
+            if enterprise_problems(copy):
+                continue
+            checked = _with_links(proposal, ctx.ent)
+            result = rerun(Ctx(copy, ctx.as_of, ctx.params, ctx.inputs))
+            if result.code == code and result.status is Status.PASS:
+                out.append(attrs.evolve(checked, verified=True))
+        return tuple(out)
+
+    return check
 
 
 def _with_links(proposal: Proposal, ent: Enterprise) -> Proposal:

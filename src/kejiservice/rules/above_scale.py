@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..industry import classify_industry
-from ._core import Criterion, Ctx, Message, Outcome, Proposal, Status, Verdict, fmt
+from ._core import Criterion, Ctx, Message, Outcome, Proposal, Proposals, Status, Verdict, fmt
 from ._facts import Missing, figures, last_year, shortfall, unknown, verify_proposals, with_figure
 
 __all__ = ["CODES", "RULE", "evaluate"]
@@ -41,7 +41,7 @@ def main_business_revenue(ctx: Ctx) -> Criterion:
     except Missing as exc:
         return unknown(code, source, exc.paths)
     ok, gap = shortfall(value, Decimal(1), minimum, FEN)
-    proposals: tuple[Proposal, ...] = ()
+    proposals: Proposals = ()
     if not ok:
         proposals = verify_proposals(
             ctx,

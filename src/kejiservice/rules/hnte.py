@@ -26,6 +26,7 @@ from ._core import (
     Message,
     Outcome,
     Proposal,
+    Proposals,
     Status,
     Verdict,
     band_for,
@@ -87,7 +88,7 @@ def registered_one_year(ctx: Ctx) -> Criterion:
         "gap": str(need - days),
         "date": passes_on.isoformat(),
     }
-    proposals: tuple[Proposal, ...] = ()
+    proposals: Proposals = ()
     if not ok:
         proposals = (
             Proposal(
@@ -184,7 +185,7 @@ def tech_staff_ratio(ctx: Ctx) -> Criterion:
         "staff": str(staff),
         "year": str(year),
     }
-    proposals: tuple[Proposal, ...] = ()
+    proposals: Proposals = ()
     if not ok and staff:
         target = tech + int(gap)
         proposals = verify_proposals(
@@ -271,7 +272,7 @@ def rd_expense_ratio(ctx: Ctx) -> Criterion:
         "years": f"{years[0]}-{years[-1]}",
         "last_sales": fmt(last_sales) or "",
     }
-    proposals: tuple[Proposal, ...] = ()
+    proposals: Proposals = ()
     if not ok and sales:
         proposals = _rd_proposals(ctx, years, got, gap, band)
     return Criterion(
@@ -296,7 +297,7 @@ def rd_expense_ratio(ctx: Ctx) -> Criterion:
 
 def _rd_proposals(
     ctx: Ctx, years: list[int], got: dict[tuple[int, str], Decimal], gap: Decimal, band: int
-) -> tuple[Proposal, ...]:
+) -> Proposals:
     last = years[-1]
     rd_last = got[(last, "rd_expense")]
     candidates = [
@@ -358,7 +359,7 @@ def domestic_rd_share(ctx: Ctx) -> Criterion:
         "gap": fmt(gap) or "",
         "years": f"{years[0]}-{years[-1]}",
     }
-    proposals: tuple[Proposal, ...] = ()
+    proposals: Proposals = ()
     if not ok and rd:
         last = years[-1]
         target = got[(last, "rd_expense_domestic")] + gap
@@ -423,7 +424,7 @@ def high_tech_income_share(ctx: Ctx) -> Criterion:
         "income": fmt(income) or "",
         "year": str(year),
     }
-    proposals: tuple[Proposal, ...] = ()
+    proposals: Proposals = ()
     if not ok and income > 0:
         target = hti + gap
         proposals = verify_proposals(
@@ -652,7 +653,7 @@ def no_major_incident(ctx: Ctx) -> Criterion:
         key=lambda i: i.on,
     )
     ok = not hits
-    proposals: tuple[Proposal, ...] = ()
+    proposals: Proposals = ()
     args = {"since": since.isoformat(), "count": str(len(hits))}
     if hits:
         clear_on = hits[-1].on + dt.timedelta(days=lookback) + _DAY

@@ -31,6 +31,7 @@ from ._core import (
     Outcome,
     PathOption,
     Proposal,
+    Proposals,
     Status,
     Verdict,
     band_for,
@@ -250,7 +251,7 @@ _LEVERS = {
 }
 
 
-def _proposals(ctx: Ctx, criterion: Criterion, inds: list[Indicator]) -> tuple[Proposal, ...]:
+def _proposals(ctx: Ctx, criterion: Criterion, inds: list[Indicator]) -> Proposals:
     """Single-figure changes that lift ``criterion`` to its floor, verified."""
     names = next(n for code, n, _ in _GROUPS if code == criterion.code)
     by = {i.name: i for i in inds}

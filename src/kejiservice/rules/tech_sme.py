@@ -28,6 +28,7 @@ from ._core import (
     Outcome,
     PathOption,
     Proposal,
+    Proposals,
     Status,
     Verdict,
     band_for,
@@ -97,7 +98,7 @@ def _limit(ctx: Ctx, code: str, param: str, field: str, step: Decimal, unit: str
         "gap": fmt(gap) or "",
         "year": str(year),
     }
-    proposals: tuple[Proposal, ...] = ()
+    proposals: Proposals = ()
     if not ok:
         target = value - (int(gap) if isinstance(value, int) else gap)
         proposals = verify_proposals(
@@ -332,7 +333,7 @@ def _add_ip(count: int, kind: IpKind, day: dt.date) -> Mutation:
     return apply
 
 
-def _score_proposals(ctx: Ctx, parts: ScoreParts, need: int) -> tuple[Proposal, ...]:
+def _score_proposals(ctx: Ctx, parts: ScoreParts, need: int) -> Proposals:
     """Single changes that lift the score to ``need``: R&D, tech staff, or IP."""
     deficit = need - parts.total
     year = parts.year
@@ -478,7 +479,7 @@ def tech_staff_score_nonzero(ctx: Ctx) -> Criterion:
         (b.bound for b in reversed(bands) if b.points_min > 0 and b.bound is not None), None
     )
     gap = Decimal(0)
-    proposals: tuple[Proposal, ...] = ()
+    proposals: Proposals = ()
     if not ok and lowest is not None and staff:
         _, gap = shortfall(Decimal(tech), Decimal(staff), lowest, ONE)
         target = tech + int(gap)
