@@ -65,9 +65,12 @@ def _parameters(cls: griffe.Class) -> list[griffe.Parameter]:
             default = griffe.ExprCall(function=args["factory"], arguments=[])
         else:
             default = args.get("default")
+        name = member.name.lstrip("_")
+        if args is not None and "alias" in args:
+            name = str(args["alias"]).strip("'\"")
         params.append(
             griffe.Parameter(
-                member.name.lstrip("_"),
+                name,
                 annotation=member.annotation,
                 kind=griffe.ParameterKind.positional_or_keyword,
                 default=default,

@@ -1,0 +1,5 @@
+c = verdict.criterion("hnte.rd_expense_ratio")
+print(c.gap, c.gap_unit)
+print(c.message.en)
+print(c.message.zh)
+print(c.source)

@@ -1,0 +1,6 @@
+verdict = kejiservice.evaluate("hnte", enterprise, dt.date(2025, 6, 30))
+print(verdict.status)
+print(verdict.eligible)
+print(verdict.failed)
+print(verdict.missing)
+print(verdict.score_min, verdict.score_max)

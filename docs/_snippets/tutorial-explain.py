@@ -1,0 +1,1 @@
+print(verdict.explain("en"))
