@@ -211,9 +211,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("evaluate", help="evaluate a rule (or all) for enterprises")
     p.add_argument("file")
-    p.add_argument(
-        "--rule", help=f"the rule id ({', '.join(RULES)}, or a registered local pack)"
-    )
+    p.add_argument("--rule", help=f"the rule id ({', '.join(RULES)}, or a registered local pack)")
     p.add_argument("--all", action="store_true", help="run every rule family")
     p.add_argument("--as-of", type=_as_of, required=True, help="the evaluation day YYYY-MM-DD")
     p.add_argument(
