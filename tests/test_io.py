@@ -226,6 +226,9 @@ def test_schema_describes_the_contract() -> None:
     assert schema["required"] == ["name", "registered_on", "industry"]
     assert schema["additionalProperties"] is False
     year = schema["$defs"]["YearFigures"]["properties"]
-    assert year["rd_expense"]["type"] == "string"
+    assert year["rd_expense"]["anyOf"][0]["type"] == "string"
     assert "from" in schema["$defs"]["Listing"]["properties"]
-    assert schema["properties"]["tech_field"]["enum"][-1] == "none"
+    assert schema["properties"]["tech_field"]["anyOf"][0]["enum"][-1] == "none"
+    assert {"type": "null"} in schema["$defs"]["IntellectualProperty"]["properties"]["expires_on"][
+        "anyOf"
+    ]

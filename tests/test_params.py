@@ -141,3 +141,27 @@ def test_verdict_lists_parameters_with_sources() -> None:
     assert dumped["hnte.tech_staff_ratio_min"]["value"] == "0.10"
     assert dumped["hnte.tech_staff_ratio_min"]["source"].startswith("国科发火〔2016〕32号")
     assert all(p["source"] for p in dumped.values())
+
+
+def test_overlay_lint_against_the_national_pack(tmp_path: Path) -> None:
+    body = """
+[hnte.tech_staff_ratio_min]
+unit = "persons"
+[[hnte.tech_staff_ratio_min.versions]]
+effective_from = 2025-07-01
+value = 1
+source = "x"
+
+[hnte.tech_staf_ratio_min]
+unit = "ratio"
+[[hnte.tech_staf_ratio_min.versions]]
+effective_from = 2025-07-01
+value = "0.2"
+source = "x"
+"""
+    folder = _pack(tmp_path, body)
+    problems = lint_layer(folder, base=national())
+    assert any("differs from the base pack" in p for p in problems)
+    assert not any("tech_staf_ratio_min" in p for p in problems)
+    strict = lint_layer(folder, base=national(), allow_new=False)
+    assert any("tech_staf_ratio_min: not a parameter" in p for p in strict)

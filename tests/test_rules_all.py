@@ -64,3 +64,42 @@ def test_unknown_rule_and_bad_as_of() -> None:
         kejiservice.evaluate("super_deduction", ent, dt.date(2025, 1, 1), tax_year="2024")
     with pytest.raises(kejiservice.InvalidInput, match=r"inputs\.cit_rate"):
         kejiservice.evaluate("super_deduction", ent, dt.date(2025, 1, 1), cit_rate=0.15)
+
+
+def test_input_ranges_are_checked() -> None:
+    from kejiservice.sample import ledger
+
+    ent = ledger()[0]
+    day = dt.date(2025, 6, 30)
+    for rule, key, value in [
+        ("hnte", "innovation_score", 101),
+        ("hnte", "ip_score", 31),
+        ("super_deduction", "cit_rate", "25"),
+        ("super_deduction", "tax_year", 0),
+        ("sme_size", "year", -1),
+    ]:
+        with pytest.raises(kejiservice.InvalidInput) as info:
+            kejiservice.evaluate(rule, ent, day, **{key: value})
+        assert info.value.paths == (f"inputs.{key}",)
+
+
+def test_all_parts_given_make_an_exact_hnte_score() -> None:
+    from kejiservice.sample import ledger
+
+    v = kejiservice.evaluate(
+        "hnte",
+        ledger()[0],
+        dt.date(2026, 6, 30),
+        ip_score=20,
+        transformation_score=20,
+        organisation_score=15,
+        growth_score=16,
+    )
+    assert v.score == 71
+
+
+def test_evaluate_all_before_a_rule_existed_is_not_applicable_for_it() -> None:
+    from kejiservice.sample import ledger
+
+    summary = kejiservice.evaluate_all(ledger()[0], dt.date(2021, 6, 30))
+    assert summary.verdicts["innovative_sme"].status is Outcome.NOT_APPLICABLE

@@ -114,9 +114,7 @@ def test_score_monotone_in_rd(a: int, b: int) -> None:
 
 
 def test_not_in_force_before_2022_08() -> None:
-    import pytest
-
-    from kejiservice import ParameterError
-
-    with pytest.raises(ParameterError):
-        verdict("innovative_sme", innov(), dt.date(2022, 7, 31))
+    v = verdict("innovative_sme", innov(), dt.date(2022, 7, 31))
+    assert v.status is Outcome.NOT_APPLICABLE
+    assert v.eligible is None
+    assert {c.status.value for c in v.criteria} == {"not_applicable"}

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import kejiservice
 from kejiservice.rules import Outcome
 from kejiservice.rules.sme_size import classify_size
 
@@ -54,10 +55,13 @@ def test_rate_history(tax_year: int, industry: str, certs: list[str], ic: bool, 
 
 
 def test_tax_years_before_2016_are_not_encoded() -> None:
-    from kejiservice import ParameterError
-
-    with pytest.raises(ParameterError, match="2015"):
-        verdict("super_deduction", sd_doc(2015), dt.date(2016, 5, 31))
+    v = verdict("super_deduction", sd_doc(2015), dt.date(2016, 5, 31))
+    assert v.status is Outcome.NOT_APPLICABLE
+    assert "2015-12-31" in v.notes[0].en
+    with pytest.raises(kejiservice.InvalidInput, match=r"inputs\.amortisation_years"):
+        verdict("super_deduction", sd_doc(2024), dt.date(2025, 5, 31), amortisation_years=0)
+    with pytest.raises(kejiservice.InvalidInput, match=r"inputs\.q4_rd_expense"):
+        verdict("super_deduction", sd_doc(2022), dt.date(2023, 5, 31), q4_rd_expense="2000000")
 
 
 def test_q4_2022_uplift_pro_rata() -> None:
@@ -225,11 +229,18 @@ def test_above_scale_threshold_inclusive() -> None:
     assert na.eligible is None
 
 
-def test_above_scale_is_dated() -> None:
+def test_above_scale_is_dated_by_the_statistics_year() -> None:
     doc = enterprise(
         industry="B0610",
         registered_on="2000-01-01",
-        years=[year(2009, sales_revenue="6000000", main_business_revenue="6000000")],
+        years=[
+            year(2009, sales_revenue="6000000", main_business_revenue="6000000"),
+            year(2011, sales_revenue="6000000", main_business_revenue="6000000"),
+        ],
     )
     assert verdict("above_scale", doc, dt.date(2010, 6, 30)).status is Outcome.ELIGIBLE
-    assert verdict("above_scale", doc, dt.date(2011, 6, 30), year=2009).status is Outcome.INELIGIBLE
+    # 2009 figures are judged by the 2009 threshold (500万), even when evaluated in 2012
+    late = verdict("above_scale", doc, dt.date(2012, 3, 31), year=2009)
+    assert late.status is Outcome.ELIGIBLE
+    assert late.rule_version == "1998"
+    assert verdict("above_scale", doc, dt.date(2012, 6, 30)).status is Outcome.INELIGIBLE

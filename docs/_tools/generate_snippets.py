@@ -102,7 +102,7 @@ SHELL: dict[str, tuple[Path, list[str]]] = {
         [
             "kejiservice evaluate --rule tech_sme --as-of 2026-06-30 "
             "src/kejiservice/sample/ledger.jsonl --json "
-            "| jq -r '.[] | [.enterprise, .status, (.path // \"-\"), (.score // \"-\")] | @tsv' "
+            '| jq -r \'.[] | [.enterprise, .status, (.path // "-"), (.score // "-")] | @tsv\' '
             "| head -8"
         ],
     ),
@@ -127,22 +127,25 @@ SHELL: dict[str, tuple[Path, list[str]]] = {
     "validate-cli-schema": (
         ASSETS,
         [
-            "kejiservice schema enterprise | jq '{\"$schema\", \"$id\", title, required, "
+            'kejiservice schema enterprise | jq \'{"$schema", "$id", title, required, '
             "additionalProperties}'",
             "kejiservice schema enterprise | jq '.\"$defs\".YearFigures.properties.rd_expense'",
         ],
     ),
     # overlay how-to
-    "overlay-lint-ok": (ASSETS, ["kejiservice params lint qingshan-pack", "kejiservice params lint"]),
+    "overlay-lint-ok": (
+        ASSETS,
+        ["kejiservice params lint qingshan-pack", "kejiservice params lint"],
+    ),
     "overlay-lint-bad": (ASSETS, ["kejiservice params lint broken-pack", EXIT]),
     "overlay-evaluate": (
         ASSETS,
         [
             "kejiservice evaluate --rule hnte --as-of 2025-06-30 enterprise.json "
             "--pack qingshan-pack --input innovation_score=76 --json | jq '{status, failed, "
-            "rd: (.criteria[] | select(.code == \"hnte.rd_expense_ratio\") | "
+            'rd: (.criteria[] | select(.code == "hnte.rd_expense_ratio") | '
             "{status, actual, required}), params: (.params | "
-            "with_entries(select(.value.layer != \"national\")))}'"
+            'with_entries(select(.value.layer != "national")))}\''
         ],
     ),
     "overlay-show": (
@@ -170,8 +173,8 @@ SHELL: dict[str, tuple[Path, list[str]]] = {
     "cli-stdin": (
         ASSETS,
         [
-            "echo '{\"name\": \"甲公司\", \"registered_on\": \"2020-01-01\", "
-            "\"industry\": \"M7320\", \"years\": [{\"year\": 2024, \"employees\": 120}]}' "
+            'echo \'{"name": "甲公司", "registered_on": "2020-01-01", '
+            '"industry": "M7320", "years": [{"year": 2024, "employees": 120}]}\' '
             "| kejiservice evaluate --rule sme_size --as-of 2025-06-30 - --lang en"
         ],
     ),
@@ -198,7 +201,9 @@ SHELL: dict[str, tuple[Path, list[str]]] = {
     ),
     "hnte-h2b": (
         EXAMPLES,
-        [f"kejiservice evaluate --rule hnte --as-of 2025-06-30 hnte-h2b.json --json | jq -c '{HNTE_H2B}'"],
+        [
+            f"kejiservice evaluate --rule hnte --as-of 2025-06-30 hnte-h2b.json --json | jq -c '{HNTE_H2B}'"
+        ],
     ),
     "hnte-h2a": (
         EXAMPLES,
@@ -445,8 +450,14 @@ SHELL: dict[str, tuple[Path, list[str]]] = {
 }
 
 # Outputs written without the "$ command" lines (the page shows the command itself).
-RAW = {"verdict-above-scale", "help-main", "help-validate", "help-schema", "help-evaluate",
-       "help-params"}
+RAW = {
+    "verdict-above-scale",
+    "help-main",
+    "help-validate",
+    "help-schema",
+    "help-evaluate",
+    "help-params",
+}
 
 
 def _env() -> dict[str, str]:
@@ -506,7 +517,11 @@ def run_shell() -> None:
 def run_quickstart() -> None:
     done = subprocess.run(
         [sys.executable, "examples/quickstart.py", "--rows", "5"],
-        cwd=ROOT, env=_env(), stdout=subprocess.PIPE, text=True, check=True,
+        cwd=ROOT,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        text=True,
+        check=True,
     )
     _write("quickstart.out.txt", "\n".join(done.stdout.splitlines()[:9]))
 
@@ -532,8 +547,11 @@ def _show(unit: str, value: object) -> str:
         rows = []
         for band in value:  # type: ignore[attr-defined]
             test = next((f"{_SYM[k]} {band[k]}" for k in _SYM if k in band), "otherwise")
-            points = band["points"] if "points" in band else (
-                f"{band['points_min']}–{band['points_max']}")
+            points = (
+                band["points"]
+                if "points" in band
+                else (f"{band['points_min']}–{band['points_max']}")
+            )
             rows.append(f"{band.get('label', '')} {test} → {points}")
         return "<br>".join(rows)
     if unit == "size_table":
@@ -583,9 +601,21 @@ def size_table() -> None:
         name = f"size-c{i}.json"
         ent = json.loads((EXAMPLES / name).read_text("utf-8"))
         done = subprocess.run(
-            ["kejiservice", "evaluate", "--rule", "sme_size", "--as-of", "2025-06-30", name,
-             "--json"],
-            cwd=EXAMPLES, env=_env(), stdout=subprocess.PIPE, text=True, check=True,
+            [
+                "kejiservice",
+                "evaluate",
+                "--rule",
+                "sme_size",
+                "--as-of",
+                "2025-06-30",
+                name,
+                "--json",
+            ],
+            cwd=EXAMPLES,
+            env=_env(),
+            stdout=subprocess.PIPE,
+            text=True,
+            check=True,
         )
         verdict = json.loads(done.stdout)
         year = ent["years"][0]

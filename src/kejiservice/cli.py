@@ -92,6 +92,18 @@ def _parse_inputs(pairs: Sequence[str]) -> dict[str, Any]:
     return out
 
 
+def _route(inputs: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """With --all, give each input to every rule that takes it; an input none takes is an error."""
+    routed: dict[str, dict[str, Any]] = {}
+    for key, value in inputs.items():
+        takers = [rule for rule, spec in RULES.items() if key in spec.inputs]
+        if not takers:
+            raise InvalidInput(f"no rule takes the input {key!r}", path=f"inputs.{key}")
+        for rule in takers:
+            routed.setdefault(rule, {})[key] = value
+    return routed
+
+
 def _as_of(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -131,11 +143,7 @@ def _cmd_evaluate(args: argparse.Namespace, out: TextIO) -> int:
     results: list[Any] = []
     for ent in items:
         if args.all:
-            results.append(
-                evaluate_all(
-                    ent, args.as_of, params=params, inputs={r: inputs for r in [args.rule] if r}
-                )
-            )
+            results.append(evaluate_all(ent, args.as_of, params=params, inputs=_route(inputs)))
         else:
             results.append(evaluate(args.rule, ent, args.as_of, params=params, **inputs))
     if args.json:
@@ -164,7 +172,7 @@ def _cmd_params(args: argparse.Namespace, out: TextIO) -> int:
                 problems = lint_layer(folder)
                 where = "national"
         else:
-            problems = lint_layer(args.dir)
+            problems = lint_layer(args.dir, base=national(), allow_new=not args.strict_names)
             where = args.dir
         for problem in problems:
             sys.stderr.write(problem + "\n")
@@ -239,6 +247,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_as_of, default=None)
     p.add_argument("--region", default=None)
     p.add_argument("--pack", action="append", default=[], metavar="DIR")
+    p.add_argument(
+        "--strict-names",
+        action="store_true",
+        help="lint: a name the national pack does not define is an error (catches typos)",
+    )
     p.set_defaults(run=_cmd_params)
     return parser
 
@@ -259,6 +272,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except KejiserviceError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2
+    except BrokenPipeError:  # e.g. piped into `head`: stop quietly
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

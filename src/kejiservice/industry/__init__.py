@@ -8,6 +8,7 @@ from kejiservice.industry._gbt4754 import (
     SmeIndustryClass,
     classify_industry,
     industry_code_problem,
+    prefix_coverage,
 )
 
 __all__ = [
@@ -15,4 +16,5 @@ __all__ = [
     "SmeIndustryClass",
     "classify_industry",
     "industry_code_problem",
+    "prefix_coverage",
 ]

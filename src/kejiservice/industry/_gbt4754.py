@@ -44,7 +44,7 @@ from __future__ import annotations
 import enum
 import functools
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from typing import Any
 
@@ -391,3 +391,24 @@ def classify_industry(code: str) -> IndustryInfo:
         division_name_en=division.name_en if division is not None else None,
         sme_class=_decided_class(code, _sme_classes()),
     )
+
+
+def prefix_coverage(code: str, prefixes: Iterable[str]) -> str:
+    """How much of ``code`` a list of code prefixes covers: ``"all"``, ``"some"`` or ``"none"``.
+
+    ``"all"``: the code starts with one of the prefixes, or it is a bare section whose
+    every division is covered (``"F"`` against ``F51`` and ``F52``). ``"some"``: the code
+    is coarser than a prefix but not wholly covered (``"C"`` against ``C16``), so a finer
+    code is needed to decide. ``"none"``: no overlap.
+    """
+    listed = [p for p in prefixes if p]
+    if any(code.startswith(p) for p in listed):
+        return "all"
+    finer = [p for p in listed if p.startswith(code)]
+    if not finer:
+        return "none"
+    if len(code) == 1:
+        divisions = [d for d, div in _gbt4754().divisions.items() if div.section == code]
+        if divisions and all(any(f"{code}{d}".startswith(p) for p in listed) for d in divisions):
+            return "all"
+    return "some"

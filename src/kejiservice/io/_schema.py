@@ -85,9 +85,14 @@ def _class_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
         schema = _type_schema(hints[field.name], defs)
         if field.name in _DESCRIPTIONS:
             schema["description"] = _DESCRIPTIONS[field.name]
-        props[key] = schema
         if field.default is attrs.NOTHING:
             required.append(key)
+        elif field.default is None:
+            # an optional field may be given as null, which means absent
+            schema = {"anyOf": [schema, {"type": "null"}]}
+            if field.name in _DESCRIPTIONS:
+                schema["description"] = _DESCRIPTIONS[field.name]
+        props[key] = schema
     return {
         "type": "object",
         "properties": props,

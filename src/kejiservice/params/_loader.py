@@ -414,15 +414,35 @@ def _layer_from(
     return ParameterLayer(name, region, params, origin), problems
 
 
-def lint_layer(directory: str | Path) -> list[str]:
-    """Every problem in the parameter pack in ``directory`` (an empty list when it is sound)."""
+def lint_layer(
+    directory: str | Path, *, base: ParameterSet | None = None, allow_new: bool = True
+) -> list[str]:
+    """Every problem in the parameter pack in ``directory`` (an empty list when it is sound).
+
+    With ``base`` (e.g. the national pack), an overlay is also checked against it: a
+    parameter it overrides must keep the base's unit, and with ``allow_new=False`` a
+    name the base does not define (usually a typo) is a problem too.
+    """
     folder = Path(directory)
     if not folder.is_dir():
         return [f"{folder}: not a directory"]
     files = list(folder.glob("*.toml"))
     if not files:
         return [f"{folder}: no .toml files"]
-    _, problems = _layer_from(files, str(folder), folder.name)
+    layer, problems = _layer_from(files, str(folder), folder.name)
+    if base is not None:
+        known = set(base.names())
+        for name, param in sorted(layer.params.items()):
+            if name not in known:
+                if not allow_new:
+                    problems.append(f"{folder}: {name}: not a parameter of the base pack")
+                continue
+            expected = base.parameter(name).unit
+            if param.unit != expected:
+                problems.append(
+                    f"{folder}: {name}: unit {param.unit!r} differs from the base pack's "
+                    f"{expected!r}"
+                )
     return problems
 
 

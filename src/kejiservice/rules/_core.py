@@ -40,6 +40,7 @@ __all__ = [
     "combine",
     "fmt",
     "fmt_ratio",
+    "not_in_force",
     "param_json",
     "render",
 ]
@@ -339,8 +340,8 @@ class Verdict:
 
     @property
     def proposals(self) -> tuple[Proposal, ...]:
-        """What would make it eligible: the proposals of every failed criterion."""
-        return tuple(p for c in self.criteria if c.status is Status.FAIL for p in c.proposals)
+        """What would make it eligible: the proposals of the criteria listed in ``failed``."""
+        return tuple(p for c in self.criteria if c.code in self.failed for p in c.proposals)
 
     def to_dict(self) -> dict[str, Any]:
         """The verdict JSON of CONTRACT.md §2 (plus params, paths, notes, proposals)."""
@@ -371,7 +372,7 @@ class Verdict:
         proposals = [
             {"criterion": c.code, **p.to_dict()}
             for c in self.criteria
-            if c.status is Status.FAIL and c.code in self.failed
+            if c.code in self.failed
             for p in c.proposals
         ]
         if proposals:
@@ -483,6 +484,57 @@ class Ctx:
     def params_used(self) -> tuple[ParamValue, ...]:
         """The parameter values read so far, in the order first read."""
         return tuple(self.used.values())
+
+    def cert_windows(self, kind: str) -> list[tuple[dt.date, dt.date | None]]:
+        """When each certificate of ``kind`` is valid: (issued, expires) pairs.
+
+        An HNTE certificate without ``expires_on`` runs for ``hnte.validity_years`` from
+        its issue day (国科发火〔2016〕32号 第十四条); other kinds without an expiry are
+        taken as open-ended.
+        """
+        out: list[tuple[dt.date, dt.date | None]] = []
+        for cert in self.ent.certifications:
+            if cert.kind != kind:
+                continue
+            end = cert.expires_on
+            if end is None and kind == "hnte":
+                years: int = self.p("hnte.validity_years", cert.issued_on)
+                end = _add_years(cert.issued_on, years) - dt.timedelta(days=1)
+            out.append((cert.issued_on, end))
+        return out
+
+    def holds(self, kind: str, day: dt.date | None = None) -> bool:
+        """Whether a certificate of ``kind`` is valid on ``day`` (default: ``as_of``)."""
+        when = day or self.as_of
+        return any(a <= when and (b is None or when <= b) for a, b in self.cert_windows(kind))
+
+    def held_during(self, kind: str, first: dt.date, last: dt.date) -> bool:
+        """Whether a certificate of ``kind`` is valid on any day of ``[first, last]``."""
+        return any(a <= last and (b is None or b >= first) for a, b in self.cert_windows(kind))
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def not_in_force(ctx: Ctx, rule: str, codes: Sequence[str], day: dt.date) -> Verdict:
+    """The verdict of a rule with no version in force on ``day``: not applicable, saying so."""
+    message = Message("rule.not_in_force", {"rule": rule, "day": day.isoformat()})
+    criteria = tuple(
+        Criterion(code=c, status=Status.NOT_APPLICABLE, source="-", message=message) for c in codes
+    )
+    return Verdict(
+        rule=rule,
+        rule_version="-",
+        as_of=ctx.as_of,
+        status=Outcome.NOT_APPLICABLE,
+        criteria=criteria,
+        notes=(message,),
+        enterprise_id=ctx.ent.id,
+    )
 
 
 def band_for(bands: Sequence[Band], value: Decimal) -> Band:

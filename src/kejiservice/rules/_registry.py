@@ -46,6 +46,7 @@ class RuleSpec:
     run: Callable[[Ctx], Verdict]
     doc: str
     region: str = ""
+    bounds: Mapping[str, tuple[int, int]] = attrs.field(factory=dict)
 
     def applies_to(self, region: str | None) -> bool:
         """Whether the rule applies to an enterprise in ``region``."""
@@ -59,6 +60,7 @@ def _spec(module: ModuleType) -> RuleSpec:
         inputs=dict(module.INPUTS),
         run=module.evaluate,
         doc=(module.__doc__ or "").strip().splitlines()[0],
+        bounds=dict(getattr(module, "BOUNDS", {})),
     )
 
 
@@ -131,6 +133,9 @@ def _inputs(spec: RuleSpec, given: Mapping[str, Any]) -> dict[str, Any]:
             )
             continue
         checked, reason = _check_input(name, kind, value)
+        bounds = spec.bounds.get(name)
+        if not reason and bounds is not None and not bounds[0] <= checked <= bounds[1]:
+            reason = f"must be between {bounds[0]} and {bounds[1]}, got {checked}"
         if reason:
             problems.append(Problem(f"inputs.{name}", reason))
         else:

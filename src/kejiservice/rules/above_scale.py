@@ -4,10 +4,22 @@ The year is the one before ``as_of`` unless the ``year`` input says otherwise.""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from ..industry import classify_industry
-from ._core import Criterion, Ctx, Message, Outcome, Proposal, Proposals, Status, Verdict, fmt
+from ._core import (
+    Criterion,
+    Ctx,
+    Message,
+    Outcome,
+    Proposal,
+    Proposals,
+    Status,
+    Verdict,
+    fmt,
+    not_in_force,
+)
 from ._facts import Missing, figures, last_year, shortfall, unknown, verify_proposals, with_figure
 
 __all__ = ["CODES", "RULE", "evaluate"]
@@ -15,13 +27,16 @@ __all__ = ["CODES", "RULE", "evaluate"]
 RULE = "above_scale"
 CODES = ("above_scale.main_business_revenue",)
 INPUTS: dict[str, type] = {"year": int}
+BOUNDS = {"year": (1990, 2100)}
 FEN = Decimal("0.01")
 
 
 def main_business_revenue(ctx: Ctx) -> Criterion:
     code = CODES[0]
-    sections: tuple[str, ...] = ctx.p("above_scale.industry_sections")
-    minimum: Decimal = ctx.p("above_scale.industry_min_main_revenue")
+    year: int = ctx.inputs.get("year", last_year(ctx.as_of))
+    day = dt.date(year, 12, 31)  # the threshold of the statistics year, not of as_of
+    sections: tuple[str, ...] = ctx.p("above_scale.industry_sections", day)
+    minimum: Decimal = ctx.p("above_scale.industry_min_main_revenue", day)
     source = ctx.src("above_scale.industry_min_main_revenue", "above_scale.industry_sections")
     section = classify_industry(ctx.ent.industry).section
     if section not in sections:
@@ -33,7 +48,6 @@ def main_business_revenue(ctx: Ctx) -> Criterion:
             actual=ctx.ent.industry,
             required=f"section in {', '.join(sections)}",
         )
-    year: int = ctx.inputs.get("year", last_year(ctx.as_of))
     try:
         value: Decimal = figures(ctx.ent, [year], "main_business_revenue")[
             (year, "main_business_revenue")
@@ -86,7 +100,11 @@ def main_business_revenue(ctx: Ctx) -> Criterion:
 
 def evaluate(ctx: Ctx) -> Verdict:
     """Whether ``ctx.ent`` is an above-scale industrial enterprise."""
-    version: str = ctx.p("above_scale.rule_version")
+    year: int = ctx.inputs.get("year", last_year(ctx.as_of))
+    day = dt.date(year, 12, 31)
+    version: str | None = ctx.maybe("above_scale.rule_version", day)
+    if version is None:
+        return not_in_force(ctx, RULE, CODES, day)
     criterion = main_business_revenue(ctx)
     status = {
         Status.PASS: Outcome.ELIGIBLE,

@@ -33,6 +33,7 @@ from ._core import (
     combine,
     fmt,
     fmt_ratio,
+    not_in_force,
     pct,
 )
 from ._facts import (
@@ -66,6 +67,13 @@ INPUTS = {
     "transformation_score": int,
     "organisation_score": int,
     "growth_score": int,
+}
+BOUNDS = {
+    "innovation_score": (0, 100),
+    "ip_score": (0, 30),
+    "transformation_score": (0, 30),
+    "organisation_score": (0, 20),
+    "growth_score": (0, 20),
 }
 
 FEN = Decimal("0.01")
@@ -504,7 +512,7 @@ def _growth_item(ctx: Ctx, name: str, years: list[int], field: str) -> ScoreItem
         if row is not None:
             value = row.net_assets if field == "net_assets" else row.sales_revenue
         if value is None:
-            return ScoreItem(name, 0, 10, "unknown")
+            return ScoreItem(name, 0, max(b.points_max for b in bands), "unknown")
         values.append(value)
     rate, basis = _growth_rate(values)
     if rate is None:
@@ -544,11 +552,12 @@ def _ip_item(ctx: Ctx) -> ScoreItem:
 
 def _transformation_item(ctx: Ctx, years: list[int]) -> ScoreItem:
     counts = ctx.ent.achievements_transformed
+    bands = ctx.p("hnte.score.transformation")
     if not counts or not years:
-        return ScoreItem("transformation", 0, 30, "unknown")
+        return ScoreItem("transformation", 0, max(b.points_max for b in bands), "unknown")
     total = sum(counts.get(str(y), 0) for y in years)
     average = Decimal(total) / Decimal(len(years))
-    band = band_for(ctx.p("hnte.score.transformation"), average)
+    band = band_for(bands, average)
     return ScoreItem(
         "transformation",
         band.points_min,
@@ -612,6 +621,22 @@ def innovation_score(ctx: Ctx) -> Criterion:
     items = score_items(ctx)
     low = sum(i.low for i in items)
     high = sum(i.high for i in items)
+    if low == high:
+        ok = low >= need
+        return Criterion(
+            code=code,
+            status=Status.PASS if ok else Status.FAIL,
+            source=source,
+            message=Message(
+                f"{code}.{'pass' if ok else 'fail'}",
+                {"score": str(low), "need": str(need), "gap": str(need - low)},
+            ),
+            actual=str(low),
+            required=f">= {need}",
+            gap=str(need - low),
+            gap_unit="points",
+            detail={"score": low, "items": [attrs.asdict(i) for i in items]},
+        )
     detail = {
         "score_min": low,
         "score_max": high,
@@ -698,7 +723,9 @@ CRITERIA = (
 
 def evaluate(ctx: Ctx) -> Verdict:
     """The HNTE verdict for ``ctx.ent`` on ``ctx.as_of``."""
-    version: str = ctx.p("hnte.rule_version")
+    version: str | None = ctx.maybe("hnte.rule_version")
+    if version is None:
+        return not_in_force(ctx, RULE, CODES, ctx.as_of)
     results = tuple(fn(ctx) for fn in CRITERIA)
     status = combine(results)
     score_c = results[CODES.index("hnte.innovation_score")]
@@ -713,7 +740,9 @@ def evaluate(ctx: Ctx) -> Verdict:
         status=status,
         criteria=results,
         failed=tuple(c.code for c in results if c.status is Status.FAIL),
-        missing=tuple(m for c in results if c.status is Status.UNKNOWN for m in c.missing),
+        missing=tuple(
+            dict.fromkeys(m for c in results if c.status is Status.UNKNOWN for m in c.missing)
+        ),
         score=score,
         score_min=None if score is not None else score_c.detail.get("score_min"),
         score_max=None if score is not None else score_c.detail.get("score_max"),

@@ -37,6 +37,7 @@ from ._core import (
     band_for,
     fmt,
     fmt_ratio,
+    not_in_force,
 )
 from ._facts import Missing, Mutation, figures, last_year, verify_proposals, with_figure
 
@@ -49,6 +50,7 @@ CODES = (
     "innovative_sme.growth_group",
     "innovative_sme.specialisation_group",
 )
+BOUNDS: dict[str, tuple[int, int]] = {}
 INPUTS: dict[str, type] = {
     "strategic_emerging_field": bool,
     "equity_financing_3y": Decimal,
@@ -86,7 +88,7 @@ def _ip(ctx: Ctx) -> Indicator:
 
 def _banded(ctx: Ctx, name: str, param: str, value: Decimal | None) -> Indicator:
     if value is None:
-        return Indicator(name, 0, 0, None, "E")
+        return Indicator(name, 0, 0, None, None)
     band = band_for(ctx.p(param), value)
     return Indicator(name, band.points_min, band.points_max, fmt_ratio(value), band.label)
 
@@ -167,12 +169,12 @@ def _direct(ctx: Ctx) -> list[PathOption]:
     lookback: int = ctx.p("innovative_sme.award_lookback_years")
     levels = set(ctx.p("innovative_sme.award_levels"))
     award = any(
-        a.level in levels and as_of.year - lookback <= a.year <= as_of.year for a in ctx.ent.awards
+        a.level in levels and as_of.year - lookback < a.year <= as_of.year for a in ctx.ent.awards
     )
-    hnte = ctx.ent.holds("hnte", as_of)
+    hnte = ctx.holds("hnte")
     demo = ctx.inputs.get("demonstration_enterprise")
     institution = any(
-        ctx.ent.holds(k, as_of) for k in ("rd_institution_provincial", "rd_institution_national")
+        ctx.holds(k) for k in ("rd_institution_provincial", "rd_institution_national")
     )
     minimum: Decimal = ctx.p("innovative_sme.equity_financing_min")
     equity = ctx.inputs.get("equity_financing_3y")
@@ -305,7 +307,9 @@ def _proposals(ctx: Ctx, criterion: Criterion, inds: list[Indicator]) -> Proposa
 
 def evaluate(ctx: Ctx) -> Verdict:
     """The innovative-SME verdict for ``ctx.ent`` on ``ctx.as_of``."""
-    version: str = ctx.p("innovative_sme.rule_version")
+    version: str | None = ctx.maybe("innovative_sme.rule_version")
+    if version is None:
+        return not_in_force(ctx, RULE, CODES, ctx.as_of)
     directs = _direct(ctx)
     notes = (Message("note.innovative_sme.revision_2026"),)
     found, inds = criteria(ctx)

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from ..industry import classify_industry
 from ..models import to_wan
-from ._core import Criterion, Ctx, Message, Outcome, Status, Verdict, fmt
+from ._core import Criterion, Ctx, Message, Outcome, Status, Verdict, fmt, not_in_force
 from ._facts import Missing, figures, last_year
 
 __all__ = ["CODES", "RULE", "classify_size", "evaluate"]
@@ -22,6 +22,7 @@ __all__ = ["CODES", "RULE", "classify_size", "evaluate"]
 RULE = "sme_size"
 CODES = ("sme_size.sme_scope",)
 INPUTS: dict[str, type] = {"year": int}
+BOUNDS = {"year": (1990, 2100)}
 
 _FIELDS = {"employees": "employees", "revenue": "sales_revenue", "assets": "total_assets"}
 _SYMBOL = {"employees": "X", "revenue": "Y", "assets": "Z"}
@@ -50,8 +51,10 @@ def _describe(table: dict[str, tuple[Decimal, ...]]) -> str:
 def evaluate(ctx: Ctx) -> Verdict:
     """The size class of ``ctx.ent``; eligible when it is an SME."""
     code = CODES[0]
-    version: str = ctx.p("sme_size.rule_version")
     year: int = ctx.inputs.get("year", last_year(ctx.as_of))
+    version: str | None = ctx.maybe("sme_size.rule_version")
+    if version is None:
+        return not_in_force(ctx, RULE, CODES, ctx.as_of)
     info = classify_industry(ctx.ent.industry)
     extras: dict[str, object] = {"industry_class": info.sme_class.value if info.sme_class else None}
     source = "工信部联企业〔2011〕300号 第四条; 国统字〔2017〕213号"

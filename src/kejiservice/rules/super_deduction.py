@@ -22,14 +22,15 @@ import datetime as dt
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ..industry import classify_industry
-from ..models import Enterprise
-from ._core import Criterion, Ctx, Message, Outcome, Status, Verdict, fmt, pct
+from ..errors import InvalidInput
+from ..industry import classify_industry, prefix_coverage
+from ._core import Criterion, Ctx, Message, Outcome, Status, Verdict, fmt, not_in_force, pct
 
 __all__ = ["CODES", "RULE", "evaluate"]
 
 RULE = "super_deduction"
 CODES = ("super_deduction.industry_allowed",)
+BOUNDS = {"tax_year": (2008, 2100), "cit_rate": (0, 1), "amortisation_years": (1, 50)}
 INPUTS: dict[str, type] = {
     "tax_year": int,
     "ic_or_machine": bool,
@@ -46,23 +47,15 @@ def _fen(value: Decimal) -> Decimal:
     return value.quantize(FEN, rounding=ROUND_HALF_UP)
 
 
-def _valid_during(ent: Enterprise, kind: str, year: int) -> bool:
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    return any(
-        c.kind == kind and c.issued_on <= end and (c.expires_on is None or c.expires_on >= start)
-        for c in ent.certifications
-    )
-
-
 def industry_allowed(ctx: Ctx, tax_year: int) -> Criterion:
     code = "super_deduction.industry_allowed"
     day = dt.date(tax_year, 12, 31)
     negative: tuple[str, ...] = ctx.p("super_deduction.negative_list", day)
     threshold: Decimal = ctx.p("super_deduction.negative_list_revenue_share", day)
     source = ctx.src("super_deduction.negative_list", "super_deduction.negative_list_revenue_share")
-    info = classify_industry(ctx.ent.industry)
-    listed = next((p for p in negative if info.has_prefix(p)), None)
-    coarse = listed is None and any(p.startswith(info.code) for p in negative)
+    coverage = prefix_coverage(ctx.ent.industry, negative)
+    listed = next((p for p in negative if ctx.ent.industry.startswith(p)), None)
+    coarse = coverage == "some"
     share = ctx.inputs.get("negative_list_share")
     args = {
         "industry": ctx.ent.industry,
@@ -84,7 +77,7 @@ def industry_allowed(ctx: Ctx, tax_year: int) -> Criterion:
             missing=("inputs.negative_list_share",),
         )
     else:
-        in_list = listed is not None
+        in_list = coverage == "all"
         key = "fail" if in_list else "pass"
         actual = ctx.ent.industry
     return Criterion(
@@ -106,7 +99,7 @@ def _rate(ctx: Ctx, tax_year: int) -> tuple[Decimal, str, list[str]]:
     manufacturing: tuple[str, ...] = ctx.p("super_deduction.manufacturing_sections", day)
     if info.section in manufacturing:
         kinds.append(("manufacturing", "super_deduction.rate_manufacturing"))
-    if _valid_during(ctx.ent, "tech_sme", tax_year):
+    if ctx.held_during("tech_sme", dt.date(tax_year, 1, 1), dt.date(tax_year, 12, 31)):
         kinds.append(("tech_sme", "super_deduction.rate_tech_sme"))
     if ctx.inputs.get("ic_or_machine"):
         kinds.append(("ic_or_machine", "super_deduction.rate_ic_machine"))
@@ -152,7 +145,9 @@ def evaluate(ctx: Ctx) -> Verdict:
     """The super-deduction verdict, with the amounts, for the tax year asked."""
     tax_year: int = ctx.inputs.get("tax_year", ctx.as_of.year - 1)
     day = dt.date(tax_year, 12, 31)
-    version: str = ctx.p("super_deduction.rule_version", day)
+    version: str | None = ctx.maybe("super_deduction.rule_version", day)
+    if version is None:
+        return not_in_force(ctx, RULE, CODES, day)
     criterion = industry_allowed(ctx, tax_year)
     rate, kind, _ = _rate(ctx, tax_year)
     base, base_detail, missing = _base(ctx, tax_year)
@@ -170,6 +165,11 @@ def evaluate(ctx: Ctx) -> Verdict:
         q4_rate = ctx.maybe("super_deduction.rate_q4_2022", dt.date(tax_year, 10, 1))
         if q4_rate is not None and q4_rate > rate:
             q4_base = ctx.inputs.get("q4_rd_expense")
+            if q4_base is not None and q4_base > base:
+                raise InvalidInput(
+                    f"Q4 R&D expense {q4_base} exceeds the year's deductible R&D {base}",
+                    path="inputs.q4_rd_expense",
+                )
             if q4_base is None:
                 months = (
                     12
@@ -193,7 +193,7 @@ def evaluate(ctx: Ctx) -> Verdict:
     amounts.update(base_detail)
     if base_detail.get("other_related_checked") is False:
         notes.append(Message("note.super_deduction.other_unchecked"))
-    elif not ctx.p("super_deduction.other_related_pooled", day):
+    elif base_detail and not ctx.p("super_deduction.other_related_pooled", day):
         notes.append(Message("note.super_deduction.per_project"))
     notes.append(Message("note.super_deduction.taxable_income"))
     return Verdict(
@@ -219,6 +219,6 @@ def _cit_rate(ctx: Ctx, tax_year: int) -> Decimal:
     if given is not None:
         return Decimal(given)
     day = dt.date(tax_year, 12, 31)
-    if _valid_during(ctx.ent, "hnte", tax_year):
+    if ctx.held_during("hnte", dt.date(tax_year, 1, 1), day):
         return Decimal(ctx.p("super_deduction.cit_rate_hnte", day))
     return Decimal(ctx.p("super_deduction.cit_rate_standard", day))

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 import attrs
 
-from ..industry import classify_industry
+from ..industry import prefix_coverage
 from ..models import Enterprise, IntellectualProperty, IpKind
 from ..params import Band
 from ._core import (
@@ -35,6 +35,7 @@ from ._core import (
     combine,
     fmt,
     fmt_ratio,
+    not_in_force,
     pct,
 )
 from ._facts import (
@@ -63,6 +64,7 @@ CODES = (
     "tech_sme.tech_staff_score_nonzero",
 )
 INPUTS: dict[str, type] = {}
+BOUNDS: dict[str, tuple[int, int]] = {}
 FEN = Decimal("0.01")
 ONE = Decimal(1)
 
@@ -152,42 +154,55 @@ def industry_allowed(ctx: Ctx) -> Criterion:
     applies: bool = ctx.p("tech_sme.industry_negative_list_applies")
     names = ["tech_sme.industry_negative_list_applies"]
     source = "国科发政〔2017〕115号 第六条（三）"
-    if ctx.ent.restricted_industry is None:
-        return unknown(code, ctx.src(*names) + "; " + source, ["restricted_industry"])
-    listed = None
+    coverage = "none"
+    negative: tuple[str, ...] = ()
     if applies:
-        negative: tuple[str, ...] = ctx.p("super_deduction.negative_list")
+        negative = ctx.p("super_deduction.negative_list")
         names.append("super_deduction.negative_list")
-        info = classify_industry(ctx.ent.industry)
-        listed = next((p for p in negative if info.has_prefix(p)), None)
-    ok = not ctx.ent.restricted_industry and listed is None
-    if ctx.ent.restricted_industry:
-        key = "fail_restricted"
-    elif listed is not None:
-        key = "fail_negative_list"
-    else:
-        key = "pass"
+        coverage = prefix_coverage(ctx.ent.industry, negative)
+    source = source + "; " + ctx.src(*names)
+    listed = next((p for p in negative if ctx.ent.industry.startswith(p)), None)
+    restricted = ctx.ent.restricted_industry
+    if restricted or coverage == "all":
+        key = "fail_restricted" if restricted else "fail_negative_list"
+        field = "restricted_industry" if restricted else "industry"
+        return Criterion(
+            code=code,
+            status=Status.FAIL,
+            source=source,
+            message=Message(
+                f"{code}.{key}", {"industry": ctx.ent.industry, "prefix": listed or ""}
+            ),
+            actual=ctx.ent.industry,
+            required="not restricted; not on the 财税〔2015〕119号 negative list",
+            detail={"negative_list_prefix": listed, "restricted_industry": restricted},
+            proposals=(
+                Proposal(
+                    input=field,
+                    unit="industry",
+                    message=Message("what_if.fixed_fact", {"field": field}),
+                    adjustable=False,
+                ),
+            ),
+        )
+    missing = [
+        m
+        for m, gap in (
+            ("restricted_industry", restricted is None),
+            ("industry", coverage == "some"),
+        )
+        if gap
+    ]
+    if missing:
+        return unknown(code, source, missing)
     return Criterion(
         code=code,
-        status=Status.PASS if ok else Status.FAIL,
-        source=source + "; " + ctx.src(*names),
-        message=Message(f"{code}.{key}", {"industry": ctx.ent.industry, "prefix": listed or ""}),
+        status=Status.PASS,
+        source=source,
+        message=Message(f"{code}.pass", {"industry": ctx.ent.industry, "prefix": ""}),
         actual=ctx.ent.industry,
         required="not restricted; not on the 财税〔2015〕119号 negative list",
-        detail={"negative_list_prefix": listed, "restricted_industry": ctx.ent.restricted_industry},
-        proposals=()
-        if ok
-        else (
-            Proposal(
-                input="industry" if listed else "restricted_industry",
-                unit="industry",
-                message=Message(
-                    "what_if.fixed_fact",
-                    {"field": "industry" if listed else "restricted_industry"},
-                ),
-                adjustable=False,
-            ),
-        ),
+        detail={"negative_list_prefix": None, "restricted_industry": restricted},
     )
 
 
@@ -526,7 +541,7 @@ def tech_staff_score_nonzero(ctx: Ctx) -> Criterion:
 def _direct_paths(ctx: Ctx) -> list[PathOption]:
     as_of = ctx.as_of
     out: list[PathOption] = []
-    hnte = ctx.ent.holds("hnte", as_of)
+    hnte = ctx.holds("hnte")
     out.append(
         PathOption(
             "direct:valid_hnte",
@@ -537,7 +552,7 @@ def _direct_paths(ctx: Ctx) -> list[PathOption]:
     lookback: int = ctx.p("tech_sme.award_lookback_years")
     rank_max: int = ctx.p("tech_sme.award_rank_max")
     levels = set(ctx.p("tech_sme.award_levels"))
-    first = as_of.year - lookback
+    first = as_of.year - lookback + 1
     award = Status.FAIL
     for a in ctx.ent.awards:
         if a.level in levels and first <= a.year <= as_of.year:
@@ -547,8 +562,7 @@ def _direct_paths(ctx: Ctx) -> list[PathOption]:
                 award = Status.PASS
     out.append(PathOption("direct:national_award", award, Message("tech_sme.path.national_award")))
     institution = any(
-        ctx.ent.holds(kind, as_of)
-        for kind in ("rd_institution_provincial", "rd_institution_national")
+        ctx.holds(kind) for kind in ("rd_institution_provincial", "rd_institution_national")
     )
     out.append(
         PathOption(
@@ -562,7 +576,7 @@ def _direct_paths(ctx: Ctx) -> list[PathOption]:
     s_levels = set(ctx.p("tech_sme.standard_levels"))
     standard = Status.FAIL
     for s in ctx.ent.standards_led:
-        if s.level in s_levels and as_of.year - s_lookback <= s.year <= as_of.year:
+        if s.level in s_levels and as_of.year - s_lookback < s.year <= as_of.year:
             if s.rank is None:
                 standard = Status.UNKNOWN if standard is Status.FAIL else standard
             elif s.rank <= s_rank:
@@ -573,7 +587,9 @@ def _direct_paths(ctx: Ctx) -> list[PathOption]:
 
 def evaluate(ctx: Ctx) -> Verdict:
     """The tech-SME verdict for ``ctx.ent`` on ``ctx.as_of``."""
-    version: str = ctx.p("tech_sme.rule_version")
+    version: str | None = ctx.maybe("tech_sme.rule_version")
+    if version is None:
+        return not_in_force(ctx, RULE, CODES, ctx.as_of)
     basic = (
         resident(ctx),
         staff_limit(ctx),
