@@ -6,7 +6,7 @@
     kejiservice evaluate --all --as-of D FILE [--json]
     kejiservice params lint [DIR]             check a parameter pack (default: the national one)
     kejiservice params show NAME --as-of D    a parameter's value in force, with its source
-    kejiservice plan --enterprises L --officers O --policy P --from D --to D [--json|--ics F|--csv F]
+    kejiservice plan --enterprises L --officers O --policy P --from D --to D [--json|--ics F]
 
 FILE is a JSON object (one enterprise), a JSON array of them, or a JSON Lines ledger
 (``.jsonl``); ``-`` reads standard input. Exit status: 0 whatever the verdicts, 2 for
