@@ -217,9 +217,11 @@ def test_score_range_without_expert_input() -> None:
     assert v.score_min <= 71 <= v.score_max
     assert c.detail["reachable"] is True
     # transformation A (25-30) and growth zero (assets flat, sales flat) in the range
-    items = {i["name"]: i for i in c.detail["items"]}
-    assert (items["transformation"]["low"], items["transformation"]["high"]) == (25, 30)
-    assert items["net_asset_growth"]["high"] == 0
+    items = {i.name: i for i in c.detail["items"]}
+    assert (items["transformation"].low, items["transformation"].high) == (25, 30)
+    assert items["net_asset_growth"].high == 0
+    dumped = kejiservice.dump(v)["criteria"][7]["detail"]["items"]
+    assert {"name": "transformation", "low": 25, "high": 30}.items() <= dumped[1].items()
 
 
 def test_unreachable_score_fails_definitely() -> None:

@@ -20,7 +20,7 @@ from ._enterprise import (
     YearFigures,
 )
 from ._money import ceil_fen, floor_fen, from_wan, from_yi, to_wan, to_yi, yuan
-from ._validate import enterprise_problems
+from ._validate import enterprise_problems, year_problems
 
 __all__ = [
     "CLASS_II_IP",
@@ -49,5 +49,6 @@ __all__ = [
     "to_yi",
     "uscc_check_character",
     "uscc_problem",
+    "year_problems",
     "yuan",
 ]

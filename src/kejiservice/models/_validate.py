@@ -5,9 +5,9 @@ from __future__ import annotations
 from ..errors import Problem
 from ..industry import industry_code_problem
 from ._codes import region_code_problem, uscc_problem
-from ._enterprise import Enterprise
+from ._enterprise import Enterprise, YearFigures
 
-__all__ = ["enterprise_problems"]
+__all__ = ["enterprise_problems", "year_problems"]
 
 # (smaller field, larger field, what the relation means)
 _YEAR_ORDER = (
@@ -17,6 +17,16 @@ _YEAR_ORDER = (
     ("non_taxable_income", "total_income", "non-taxable income cannot exceed total income"),
     ("main_business_revenue", "sales_revenue", "sales revenue = main business + other revenue"),
 )
+
+
+def year_problems(year: YearFigures, *, path: str = "$") -> list[Problem]:
+    """The broken invariants between the figures of one accounting year."""
+    problems: list[Problem] = []
+    for small, large, meaning in _YEAR_ORDER:
+        a, b = getattr(year, small), getattr(year, large)
+        if a is not None and b is not None and a > b:
+            problems.append(Problem(f"{path}.{small}", f"{meaning} ({a} > {b})"))
+    return problems
 
 
 def enterprise_problems(ent: Enterprise, *, path: str = "$") -> list[Problem]:
@@ -42,10 +52,7 @@ def enterprise_problems(ent: Enterprise, *, path: str = "$") -> list[Problem]:
             )
         else:
             seen[year.year] = index
-        for small, large, meaning in _YEAR_ORDER:
-            a, b = getattr(year, small), getattr(year, large)
-            if a is not None and b is not None and a > b:
-                problems.append(Problem(f"{here}.{small}", f"{meaning} ({a} > {b})"))
+        problems.extend(year_problems(year, path=here))
 
     for index, item in enumerate(ent.ip):
         if item.expires_on is not None and item.expires_on < item.granted_on:

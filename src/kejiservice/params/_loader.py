@@ -465,7 +465,7 @@ class ParameterSet:
 
     def __init__(self, layers: Iterable[ParameterLayer]) -> None:
         self.layers: tuple[ParameterLayer, ...] = tuple(layers)
-        self._cache: dict[tuple[str, dt.date, str | None], ParamValue] = {}
+        self._cache: dict[tuple[dt.date, str | None], dict[str, ParamValue]] = {}
 
     def with_layer(self, layer: ParameterLayer) -> ParameterSet:
         """A new set with ``layer`` on top (the original is unchanged)."""
@@ -484,8 +484,8 @@ class ParameterSet:
 
     def lookup(self, name: str, day: dt.date, region: str | None = None) -> ParamValue:
         """The value of ``name`` in force on ``day`` for an enterprise in ``region``."""
-        key = (name, day, region)
-        cached = self._cache.get(key)
+        memo = self.memo(day, region)
+        cached = memo.get(name)
         if cached is not None:
             return cached
         known = False
@@ -505,11 +505,18 @@ class ParameterSet:
                     version.effective_from,
                     version.effective_to,
                 )
-                self._cache[key] = found
+                memo[name] = found
                 return found
         if not known:
             raise ParameterError(f"unknown parameter {name!r}")
         raise ParameterError(f"parameter {name!r} has no version in force on {day.isoformat()}")
+
+    def memo(self, day: dt.date, region: str | None) -> dict[str, ParamValue]:
+        """The values already resolved for ``day`` and ``region`` (filled as they are read)."""
+        found = self._cache.get((day, region))
+        if found is None:
+            found = self._cache[(day, region)] = {}
+        return found
 
     def find(self, name: str, day: dt.date, region: str | None = None) -> ParamValue | None:
         """Like :meth:`lookup`, but ``None`` when no version is in force on ``day``."""

@@ -292,6 +292,8 @@ class PathOption:
 def _jsonable(value: Any) -> Any:
     if isinstance(value, Decimal | dt.date):
         return fmt(value)
+    if attrs.has(type(value)):
+        return _jsonable(attrs.asdict(value, recurse=False))
     if isinstance(value, Mapping):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -438,7 +440,7 @@ class Ctx:
     enterprise's region and records it, so the verdict lists every value it used.
     """
 
-    __slots__ = ("as_of", "ent", "inputs", "params", "used")
+    __slots__ = ("_memo", "as_of", "ent", "inputs", "params", "used")
 
     def __init__(
         self,
@@ -452,6 +454,7 @@ class Ctx:
         self.params = params
         self.inputs = inputs
         self.used: dict[str, ParamValue] = {}
+        self._memo = params.memo(as_of, ent.region)
 
     def lookup(self, name: str, day: dt.date | None = None) -> ParamValue:
         """The parameter value record (value, source, layer) and note it as used."""
@@ -469,6 +472,11 @@ class Ctx:
 
     def p(self, name: str, day: dt.date | None = None) -> Any:
         """The value of parameter ``name`` in force on ``day`` (default: ``as_of``)."""
+        if day is None:
+            found = self._memo.get(name)
+            if found is not None:
+                self.used[name] = found
+                return found.value
         return self.lookup(name, day).value
 
     def src(self, *names: str) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-from ..models import Enterprise, YearFigures, enterprise_problems
+from ..models import Enterprise, YearFigures, enterprise_problems, year_problems
 from ._core import Criterion, Ctx, Message, Proposal, Status
 
 __all__ = [
@@ -145,7 +145,10 @@ def verify_proposals(
                 out.append(proposal)
                 continue
             copy = mutate(ctx.ent)
-            if enterprise_problems(copy):
+            # a copy differs from the original in the rows the mutation touched
+            if any(year_problems(r) for r in copy.years if r not in ctx.ent.years) or (
+                copy.ip != ctx.ent.ip and enterprise_problems(copy)
+            ):
                 continue
             checked = _with_links(proposal, ctx.ent)
             result = rerun(Ctx(copy, ctx.as_of, ctx.params, ctx.inputs))

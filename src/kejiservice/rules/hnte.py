@@ -635,13 +635,13 @@ def innovation_score(ctx: Ctx) -> Criterion:
             required=f">= {need}",
             gap=str(need - low),
             gap_unit="points",
-            detail={"score": low, "items": [attrs.asdict(i) for i in items]},
+            detail={"score": low, "items": tuple(items)},
         )
     detail = {
         "score_min": low,
         "score_max": high,
         "reachable": high >= need,
-        "items": [attrs.asdict(i) for i in items],
+        "items": tuple(items),
     }
     args = {"low": str(low), "high": str(high), "need": str(need)}
     if high < need:
