@@ -7,6 +7,7 @@
     kejiservice params lint [DIR]             check a parameter pack (default: the national one)
     kejiservice params show NAME --as-of D    a parameter's value in force, with its source
     kejiservice plan --enterprises L --officers O --policy P --from D --to D [--json|--ics F]
+    kejiservice report --ledger L --activity A --period 2026Q1 [--json | --md FILE]
 
 FILE is a JSON object (one enterprise), a JSON array of them, or a JSON Lines ledger
 (``.jsonl``); ``-`` reads standard input. Exit status: 0 whatever the verdicts, 2 for
@@ -255,9 +256,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(run=_cmd_params)
 
+    from .indicators._cli import add_report_parser
     from .scheduling._cli import add_plan_parser
 
     add_plan_parser(sub)
+    add_report_parser(sub)
     return parser
 
 

@@ -7,13 +7,18 @@ enterprise is described.
 from __future__ import annotations
 
 import functools
+import json
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
 from ..errors import InvalidInput
 from ..io import read_ledger
 from ..models import Enterprise
 
-__all__ = ["ledger", "ledger_text"]
+if TYPE_CHECKING:
+    from ..activity import ActivityLog
+
+__all__ = ["activity", "ledger", "ledger_text"]
 
 
 def ledger_text() -> str:
@@ -37,3 +42,11 @@ def _ledger() -> tuple[Enterprise, ...]:
 def ledger() -> list[Enterprise]:
     """The sample enterprises, validated (a new list each call; the models are immutable)."""
     return list(_ledger())
+
+
+def activity() -> ActivityLog:
+    """The sample city's 2026 activity log (visits, needs, financing, platforms, targets)."""
+    from ..activity import load_activity
+
+    text = (files("kejiservice.sample") / "activity_2026.json").read_text("utf-8")
+    return load_activity(json.loads(text), enterprises=_ledger())
