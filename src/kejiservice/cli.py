@@ -8,6 +8,7 @@
     kejiservice params show NAME --as-of D    a parameter's value in force, with its source
     kejiservice plan --enterprises L --officers O --policy P --from D --to D [--json|--ics F]
     kejiservice report --ledger L --activity A --period 2026Q1 [--json | --md FILE]
+    kejiservice packs lint DIR | explain PACK | evaluate PACK --as-of D FILE
 
 FILE is a JSON object (one enterprise), a JSON array of them, or a JSON Lines ledger
 (``.jsonl``); ``-`` reads standard input. Exit status: 0 whatever the verdicts, 2 for
@@ -257,10 +258,12 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_cmd_params)
 
     from .indicators._cli import add_report_parser
+    from .packs._cli import add_packs_parser
     from .scheduling._cli import add_plan_parser
 
     add_plan_parser(sub)
     add_report_parser(sub)
+    add_packs_parser(sub)
     return parser
 
 
