@@ -11,11 +11,12 @@ from typing import Any
 import attrs
 
 from ..models import Enterprise, YearFigures, enterprise_problems, year_problems
-from ._core import Criterion, Ctx, Message, Proposal, Status
+from ._core import Criterion, Ctx, Message, Proposal, Proposals, Status
 
 __all__ = [
     "Missing",
     "Mutation",
+    "change_figure",
     "figure",
     "figures",
     "last_year",
@@ -157,6 +158,28 @@ def verify_proposals(
         return tuple(out)
 
     return check
+
+
+def change_figure(
+    ctx: Ctx,
+    code: str,
+    rerun: Callable[[Ctx], Criterion],
+    year: int,
+    field: str,
+    target: Decimal | int,
+    unit: str,
+    message: Message,
+) -> Proposals:
+    """The proposal "set ``years[year].field`` to ``target``", verified when read."""
+    current = figure(ctx.ent, year, field)
+    proposal = Proposal(
+        input=f"years[{year}].{field}",
+        unit=unit,
+        change=target - current,
+        target=target,
+        message=message,
+    )
+    return verify_proposals(ctx, code, rerun, [(proposal, with_figure(year, field, target))])
 
 
 def _with_links(proposal: Proposal, ent: Enterprise) -> Proposal:

@@ -13,14 +13,13 @@ from ._core import (
     Ctx,
     Message,
     Outcome,
-    Proposal,
     Proposals,
     Status,
     Verdict,
     fmt,
     not_in_force,
 )
-from ._facts import Missing, figures, last_year, shortfall, unknown, verify_proposals, with_figure
+from ._facts import Missing, change_figure, figures, last_year, shortfall, unknown
 
 __all__ = ["CODES", "RULE", "evaluate"]
 
@@ -57,24 +56,15 @@ def main_business_revenue(ctx: Ctx) -> Criterion:
     ok, gap = shortfall(value, Decimal(1), minimum, FEN)
     proposals: Proposals = ()
     if not ok:
-        proposals = verify_proposals(
+        proposals = change_figure(
             ctx,
             code,
             main_business_revenue,
-            [
-                (
-                    Proposal(
-                        input=f"years[{year}].main_business_revenue",
-                        unit="yuan",
-                        change=gap,
-                        target=value + gap,
-                        message=Message(
-                            "what_if.more_main_revenue", {"gap": fmt(gap) or "", "year": str(year)}
-                        ),
-                    ),
-                    with_figure(year, "main_business_revenue", value + gap),
-                )
-            ],
+            year,
+            "main_business_revenue",
+            value + gap,
+            "yuan",
+            Message("what_if.more_main_revenue", {"gap": fmt(gap) or "", "year": str(year)}),
         )
     return Criterion(
         code=code,

@@ -38,6 +38,7 @@ from ._core import (
 )
 from ._facts import (
     Missing,
+    change_figure,
     figures,
     last_year,
     shortfall,
@@ -196,25 +197,18 @@ def tech_staff_ratio(ctx: Ctx) -> Criterion:
     proposals: Proposals = ()
     if not ok and staff:
         target = tech + int(gap)
-        proposals = verify_proposals(
+        proposals = change_figure(
             ctx,
             code,
             tech_staff_ratio,
-            [
-                (
-                    Proposal(
-                        input=f"years[{year}].tech_staff",
-                        unit="persons",
-                        change=int(gap),
-                        target=target,
-                        message=Message(
-                            "what_if.more_tech_staff",
-                            {"gap": str(int(gap)), "target": str(target), "year": str(year)},
-                        ),
-                    ),
-                    with_figure(year, "tech_staff", target),
-                )
-            ],
+            year,
+            "tech_staff",
+            target,
+            "persons",
+            Message(
+                "what_if.more_tech_staff",
+                {"gap": str(int(gap)), "target": str(target), "year": str(year)},
+            ),
         )
     return Criterion(
         code=code,
@@ -371,27 +365,17 @@ def domestic_rd_share(ctx: Ctx) -> Criterion:
     if not ok and rd:
         last = years[-1]
         target = got[(last, "rd_expense_domestic")] + gap
-        proposals = verify_proposals(
-            ctx,
-            code,
-            domestic_rd_share,
-            [
-                (
-                    Proposal(
-                        input=f"years[{last}].rd_expense_domestic",
-                        unit="yuan",
-                        change=gap,
-                        target=target,
-                        message=Message(
-                            "what_if.more_domestic_rd", {"gap": fmt(gap) or "", "year": str(last)}
-                        ),
-                    ),
-                    with_figure(last, "rd_expense_domestic", target),
-                )
-            ]
-            if target <= got[(last, "rd_expense")]
-            else [],
-        )
+        if target <= got[(last, "rd_expense")]:
+            proposals = change_figure(
+                ctx,
+                code,
+                domestic_rd_share,
+                last,
+                "rd_expense_domestic",
+                target,
+                "yuan",
+                Message("what_if.more_domestic_rd", {"gap": fmt(gap) or "", "year": str(last)}),
+            )
     return Criterion(
         code=code,
         status=Status.PASS if ok else Status.FAIL,
@@ -434,26 +418,15 @@ def high_tech_income_share(ctx: Ctx) -> Criterion:
     }
     proposals: Proposals = ()
     if not ok and income > 0:
-        target = hti + gap
-        proposals = verify_proposals(
+        proposals = change_figure(
             ctx,
             code,
             high_tech_income_share,
-            [
-                (
-                    Proposal(
-                        input=f"years[{year}].high_tech_income",
-                        unit="yuan",
-                        change=gap,
-                        target=target,
-                        message=Message(
-                            "what_if.more_high_tech_income",
-                            {"gap": fmt(gap) or "", "year": str(year)},
-                        ),
-                    ),
-                    with_figure(year, "high_tech_income", target),
-                )
-            ],
+            year,
+            "high_tech_income",
+            hti + gap,
+            "yuan",
+            Message("what_if.more_high_tech_income", {"gap": fmt(gap) or "", "year": str(year)}),
         )
     return Criterion(
         code=code,

@@ -41,6 +41,7 @@ from ._core import (
 from ._facts import (
     Missing,
     Mutation,
+    change_figure,
     excess,
     figures,
     last_year,
@@ -103,25 +104,18 @@ def _limit(ctx: Ctx, code: str, param: str, field: str, step: Decimal, unit: str
     proposals: Proposals = ()
     if not ok:
         target = value - (int(gap) if isinstance(value, int) else gap)
-        proposals = verify_proposals(
+        proposals = change_figure(
             ctx,
             code,
             lambda c: _limit(c, code, param, field, step, unit),
-            [
-                (
-                    Proposal(
-                        input=f"years[{year}].{field}",
-                        unit=unit,
-                        change=-gap,
-                        target=target,
-                        message=Message(
-                            "what_if.reduce_to",
-                            {"field": field, "target": fmt(target) or "", "year": str(year)},
-                        ),
-                    ),
-                    with_figure(year, field, target),
-                )
-            ],
+            year,
+            field,
+            target,
+            unit,
+            Message(
+                "what_if.reduce_to",
+                {"field": field, "target": fmt(target) or "", "year": str(year)},
+            ),
         )
     return Criterion(
         code=code,
@@ -498,25 +492,18 @@ def tech_staff_score_nonzero(ctx: Ctx) -> Criterion:
     if not ok and lowest is not None and staff:
         _, gap = shortfall(Decimal(tech), Decimal(staff), lowest, ONE)
         target = tech + int(gap)
-        proposals = verify_proposals(
+        proposals = change_figure(
             ctx,
             code,
             tech_staff_score_nonzero,
-            [
-                (
-                    Proposal(
-                        input=f"years[{year}].tech_staff",
-                        unit="persons",
-                        change=int(gap),
-                        target=target,
-                        message=Message(
-                            "what_if.more_tech_staff",
-                            {"gap": str(int(gap)), "target": str(target), "year": str(year)},
-                        ),
-                    ),
-                    with_figure(year, "tech_staff", target),
-                )
-            ],
+            year,
+            "tech_staff",
+            target,
+            "persons",
+            Message(
+                "what_if.more_tech_staff",
+                {"gap": str(int(gap)), "target": str(target), "year": str(year)},
+            ),
         )
     return Criterion(
         code=code,
