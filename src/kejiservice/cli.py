@@ -23,62 +23,15 @@ import json
 import sys
 from collections.abc import Sequence
 from importlib.resources import as_file, files
-from pathlib import Path
 from typing import Any, TextIO
 
-from .errors import InvalidInput, KejiserviceError, Problem
-from .io import dump, enterprise_schema, load, read_ledger
-from .models import Enterprise
+from .errors import InvalidInput, KejiserviceError
+from .io import dump, enterprise_schema, read_enterprises
 from .params import ParameterSet, lint_layer, load_layer, national
 from .rules import RULES, evaluate, evaluate_all
 from .rules._core import param_json
 
 __all__ = ["main"]
-
-
-def _read_text(path: str) -> str:
-    if path == "-":
-        return sys.stdin.read()
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror}", path=path) from None
-    except UnicodeDecodeError:
-        raise InvalidInput(f"{path} is not UTF-8 text", path=path) from None
-
-
-def _load_enterprises(path: str) -> tuple[list[Enterprise], bool]:
-    """The enterprises in ``path`` and whether the file held several (array or JSONL)."""
-    text = _read_text(path)
-    if path.endswith(".jsonl"):
-        items: list[Enterprise] = []
-        problems: list[Problem] = []
-        for line in read_ledger(text.splitlines()):
-            if line.error is not None:
-                problems.extend(
-                    Problem(f"line {line.line}: {p.path}", p.message) for p in line.error.problems
-                )
-            elif line.enterprise is not None:
-                items.append(line.enterprise)
-        if problems:
-            raise InvalidInput(problems)
-        return items, True
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        raise InvalidInput(f"not valid JSON: {exc}") from None
-    if isinstance(data, list):
-        problems = []
-        items = []
-        for index, raw in enumerate(data):
-            try:
-                items.append(load(Enterprise, raw, path=f"$[{index}]"))
-            except InvalidInput as exc:
-                problems.extend(exc.problems)
-        if problems:
-            raise InvalidInput(problems)
-        return items, True
-    return [load(Enterprise, data)], False
 
 
 def _parse_inputs(pairs: Sequence[str]) -> dict[str, Any]:
@@ -127,7 +80,7 @@ def _print_json(value: Any, out: TextIO) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
-    items, _ = _load_enterprises(args.file)
+    items, _ = read_enterprises(args.file)
     out.write(f"ok: {len(items)} enterprise(s) valid\n")
     return 0
 
@@ -140,7 +93,7 @@ def _cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
 def _cmd_evaluate(args: argparse.Namespace, out: TextIO) -> int:
     if not args.all and not args.rule:
         raise InvalidInput("give --rule R or --all", path="--rule")
-    items, several = _load_enterprises(args.file)
+    items, several = read_enterprises(args.file)
     params = _params(args.pack)
     inputs = _parse_inputs(args.input)
     results: list[Any] = []

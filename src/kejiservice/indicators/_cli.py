@@ -24,7 +24,7 @@ from typing import Any, TextIO
 
 from ..activity import ActivityLog, load_activity, parse_period
 from ..errors import InvalidInput, Problem
-from ..io import read_ledger
+from ..io import read_ledger, read_text
 from ..models import Enterprise
 from ._markdown import LANGUAGES
 from ._report import build_report
@@ -32,19 +32,10 @@ from ._report import build_report
 __all__ = ["add_report_parser", "run_report"]
 
 
-def _read(path: str) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror}", path=path) from None
-    except UnicodeDecodeError:
-        raise InvalidInput(f"{path} is not UTF-8 text", path=path) from None
-
-
 def _ledger(path: str) -> list[Enterprise]:
     items: list[Enterprise] = []
     problems: list[Problem] = []
-    for line in read_ledger(_read(path).splitlines()):
+    for line in read_ledger(read_text(path).splitlines()):
         if line.error is not None:
             problems.extend(
                 Problem(f"{path} line {line.line}: {p.path}", p.message)
@@ -59,7 +50,7 @@ def _ledger(path: str) -> list[Enterprise]:
 
 def _activity(path: str, ledger: list[Enterprise] | None) -> ActivityLog:
     try:
-        data = json.loads(_read(path))
+        data = json.loads(read_text(path))
     except (ValueError, RecursionError) as exc:
         raise InvalidInput(f"not valid JSON: {exc}", path=path) from None
     try:

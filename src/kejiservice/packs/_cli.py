@@ -15,13 +15,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import sys
 import unicodedata
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..errors import InvalidInput, Problem
-from ..io import dump, load, read_ledger
+from ..errors import InvalidInput
+from ..io import dump, read_enterprises
 from ..models import Enterprise
 from ..rules import Outcome, RuleSpec, Verdict, evaluate, get_rule, unregister_rule
 from ..rules._registry import RULES, local_rules, register_rule
@@ -46,33 +45,7 @@ def _siblings(path: Path) -> set[str]:
 
 
 def _read_enterprises(path: str) -> list[Enterprise]:
-    if path == "-":
-        text = sys.stdin.read()
-    else:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise InvalidInput(f"cannot read {path}: {exc.strerror}", path=path) from None
-    if path.endswith(".jsonl"):
-        items: list[Enterprise] = []
-        problems: list[Problem] = []
-        for line in read_ledger(text.splitlines()):
-            if line.error is not None:
-                problems.extend(
-                    Problem(f"line {line.line}: {p.path}", p.message) for p in line.error.problems
-                )
-            elif line.enterprise is not None:
-                items.append(line.enterprise)
-        if problems:
-            raise InvalidInput(problems)
-        return items
-    try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise InvalidInput(f"not valid JSON: {exc}") from None
-    if isinstance(data, list):
-        return [load(Enterprise, raw, path=f"$[{i}]") for i, raw in enumerate(data)]
-    return [load(Enterprise, data)]
+    return read_enterprises(path)[0]
 
 
 def _cmd_lint(args: argparse.Namespace, out: TextIO) -> int:

@@ -14,14 +14,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import sys
 from collections import Counter
-from pathlib import Path
 from typing import Any, TextIO
 
 from ..calendar import default_calendar
-from ..errors import InvalidInput, Problem
-from ..io import load, read_ledger
+from ..errors import InvalidInput
+from ..io import read_enterprises
 from ..models import Enterprise
 from ._export import to_csv, to_ics
 from ._formats import read_history, read_officers, read_policy, roster_problems
@@ -48,44 +46,9 @@ def _datetime(text: str) -> dt.datetime:
     return value
 
 
-def _read_text(path: str) -> str:
-    if path == "-":
-        return sys.stdin.read()
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror}", path=path) from None
-    except UnicodeDecodeError:
-        raise InvalidInput(f"{path} is not UTF-8 text", path=path) from None
-
-
 def _enterprises(path: str) -> list[Enterprise]:
     """A JSON Lines ledger (``.jsonl``), a JSON array or a single JSON object."""
-    text = _read_text(path)
-    items: list[Enterprise] = []
-    problems: list[Problem] = []
-    if path.endswith(".jsonl"):
-        for line in read_ledger(text.splitlines()):
-            if line.error is not None:
-                problems.extend(
-                    Problem(f"line {line.line}: {p.path}", p.message) for p in line.error.problems
-                )
-            elif line.enterprise is not None:
-                items.append(line.enterprise)
-    else:
-        try:
-            data = json.loads(text)
-        except (ValueError, RecursionError) as exc:
-            raise InvalidInput(f"{path} is not valid JSON: {str(exc)[:200]}", path=path) from None
-        for index, raw in enumerate(data if isinstance(data, list) else [data]):
-            where = f"$[{index}]" if isinstance(data, list) else "$"
-            try:
-                items.append(load(Enterprise, raw, path=where))
-            except InvalidInput as exc:
-                problems.extend(exc.problems)
-    if problems:
-        raise InvalidInput(problems)
-    return items
+    return read_enterprises(path)[0]
 
 
 def _write(text: str, target: str, out: TextIO) -> None:
