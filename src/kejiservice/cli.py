@@ -210,6 +210,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(run=_cmd_params)
 
+    from .finance._cli import add_finance_parser
     from .indicators._cli import add_report_parser
     from .packs._cli import add_packs_parser
     from .scheduling._cli import add_plan_parser
@@ -217,6 +218,7 @@ def _parser() -> argparse.ArgumentParser:
     add_plan_parser(sub)
     add_report_parser(sub)
     add_packs_parser(sub)
+    add_finance_parser(sub)
     return parser
 
 
