@@ -103,3 +103,14 @@ def test_evaluate_all_before_a_rule_existed_is_not_applicable_for_it() -> None:
 
     summary = kejiservice.evaluate_all(ledger()[0], dt.date(2021, 6, 30))
     assert summary.verdicts["innovative_sme"].status is Outcome.NOT_APPLICABLE
+
+
+def test_hnte_certificate_without_expiry_before_2016() -> None:
+    from .builders import enterprise
+
+    doc = enterprise(certifications=[{"kind": "hnte", "issued_on": "2014-12-01"}])
+    v = kejiservice.evaluate("tech_sme", doc, dt.date(2017, 6, 30))
+    assert v.paths[1].path == "direct:valid_hnte"
+    assert v.paths[1].status.value == "pass"  # 2014-12-01 + 3 years - 1 day
+    later = kejiservice.evaluate("tech_sme", doc, dt.date(2017, 12, 1))
+    assert later.paths[1].status.value == "fail"

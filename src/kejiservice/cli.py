@@ -219,7 +219,26 @@ def _parser() -> argparse.ArgumentParser:
     add_report_parser(sub)
     add_packs_parser(sub)
     add_finance_parser(sub)
+    _add_screen(sub)
     return parser
+
+
+def _add_screen(sub: Any) -> None:
+    """``screen`` needs the columnar extra (numpy); without it the command says so."""
+    try:
+        from .columnar._cli import add_screen_parser
+    except ImportError as exc:
+        reason = str(exc)
+
+        def missing(args: argparse.Namespace, out: TextIO) -> int:
+            sys.stderr.write(f"{reason}\n")
+            return 2
+
+        p = sub.add_parser("screen", help="screen a ledger in columns (needs the columnar extra)")
+        p.add_argument("rest", nargs=argparse.REMAINDER)
+        p.set_defaults(run=missing)
+    else:
+        add_screen_parser(sub)
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:

@@ -506,7 +506,10 @@ class Ctx:
                 continue
             end = cert.expires_on
             if end is None and kind == "hnte":
-                years: int = self.p("hnte.validity_years", cert.issued_on)
+                # the validity in force when it was issued; before the data starts, today's
+                years: int = self.maybe("hnte.validity_years", cert.issued_on) or self.p(
+                    "hnte.validity_years"
+                )
                 end = _add_years(cert.issued_on, years) - dt.timedelta(days=1)
             out.append((cert.issued_on, end))
         return out
