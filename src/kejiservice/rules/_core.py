@@ -43,6 +43,7 @@ __all__ = [
     "not_in_force",
     "param_json",
     "render",
+    "resolve",
 ]
 
 
@@ -120,8 +121,19 @@ class Message:
     """
 
     key: str
-    args: Mapping[str, str] = attrs.field(factory=dict, eq=False, hash=False)
+    pending_args: Mapping[str, str] | Callable[[], Mapping[str, str]] = attrs.field(
+        factory=dict, alias="args", eq=False, hash=False, repr=False
+    )
     templates: Mapping[str, str] | None = attrs.field(default=None, eq=False, hash=False)
+
+    @property
+    def args(self) -> Mapping[str, str]:
+        """The values filled into the text (given directly, or computed on first read)."""
+        found = self.pending_args
+        if callable(found):
+            found = found()
+            object.__setattr__(self, "pending_args", found)
+        return found
 
     @property
     def zh(self) -> str:
@@ -480,14 +492,27 @@ class Ctx:
         return self.lookup(name, day).value
 
     def src(self, *names: str) -> str:
-        """The sources of the given (already read) parameters, joined without repeats."""
+        """The sources of the given parameters (read on ``as_of``), joined without repeats.
+
+        The answer is the same for every enterprise of a region on a day, so it is kept
+        beside the parameter memo.
+        """
+        key = "\x00".join(names)
+        derived = self.params.derived_memo(self.as_of, self.ent.region)
+        known = derived.get(key)
+        if known is not None:
+            for name in names:
+                self.used.setdefault(name, self._memo[name])
+            return known
         seen: list[str] = []
         for name in names:
-            source = self.used[name].source if name in self.used else self.lookup(name).source
-            for part in source.split("; "):
+            for part in self.lookup(name).source.split("; "):
                 if part not in seen:
                     seen.append(part)
-        return "; ".join(seen)
+        joined = "; ".join(seen)
+        if all(name in self._memo for name in names):
+            derived[key] = joined
+        return joined
 
     def params_used(self) -> tuple[ParamValue, ...]:
         """The parameter values read so far, in the order first read."""
@@ -522,6 +547,11 @@ class Ctx:
     def held_during(self, kind: str, first: dt.date, last: dt.date) -> bool:
         """Whether a certificate of ``kind`` is valid on any day of ``[first, last]``."""
         return any(a <= last and (b is None or b >= first) for a, b in self.cert_windows(kind))
+
+
+def resolve(proposals: Proposals) -> tuple[Proposal, ...]:
+    """The proposals themselves, computing them if they were given as a function."""
+    return proposals() if callable(proposals) else proposals
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:
