@@ -9,6 +9,20 @@ from typing import Any
 from hypothesis import strategies as st
 
 from kejiservice.models import uscc_check_character
+from kejiservice.testing import activity_logs, enterprises, ip_portfolios, officers, years
+from kejiservice.testing import money as _kit_money
+
+__all__ = [
+    "activity_logs",
+    "enterprise_doc",
+    "enterprises",
+    "ip_portfolios",
+    "money",
+    "officers",
+    "uscc",
+    "year_doc",
+    "years",
+]
 
 INDUSTRIES = [
     "C3911",
@@ -40,8 +54,8 @@ USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 
 def money(max_yuan: int = 10**10) -> st.SearchStrategy[Decimal]:
-    """Non-negative amounts in fen precision."""
-    return st.integers(0, max_yuan * 100).map(lambda f: Decimal(f) / 100)
+    """Non-negative amounts in fen precision (the kit's ``money``)."""
+    return _kit_money(0, max_yuan)
 
 
 @st.composite

@@ -43,10 +43,12 @@ from ..models import (
 __all__ = ["converter", "dump", "load"]
 
 T = TypeVar("T")
+E = TypeVar("E", bound=BaseException)
 
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_MONEY_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_YEAR_KEY_RE = re.compile(r"^\d{4}$")
+# ASCII digits only: \d would also accept other scripts' digits ("١٢٣", "２０２４").
+_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_MONEY_RE = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
+_YEAR_KEY_RE = re.compile(r"^[0-9]{4}$")
 
 
 class _ShapeError(ValueError):
@@ -153,6 +155,15 @@ def _structure_extra(value: Any, _: type) -> dict[str, Any]:
     return value
 
 
+def _without_tracebacks(exc: E) -> E:
+    """``exc`` and the exceptions grouped under it, with their tracebacks dropped."""
+    exc.__traceback__ = None
+    if isinstance(exc, BaseExceptionGroup):
+        for sub in exc.exceptions:
+            _without_tracebacks(sub)
+    return exc
+
+
 def _structure_list(item_type: type[T]) -> Callable[[Any, type], tuple[T, ...]]:
     def hook(value: Any, _: type) -> tuple[T, ...]:
         if not isinstance(value, list):
@@ -164,7 +175,8 @@ def _structure_list(item_type: type[T]) -> Callable[[Any, type], tuple[T, ...]]:
                 items.append(converter.structure(raw, item_type))
             except Exception as exc:
                 exc.__notes__ = [IterableValidationNote(f"@ index {index}", index, item_type)]
-                errors.append(exc)
+                # drop the frames: thousands of bad rows must not keep them all alive
+                errors.append(_without_tracebacks(exc))
         if errors:
             raise IterableValidationError(f"in {item_type.__name__} list", errors, tuple)
         return tuple(items)
@@ -332,14 +344,20 @@ def load(cls: type[T], data: Any, *, path: str = "$") -> T:
             raise InvalidInput(
                 [Problem(f"{path}.schema", f"unsupported schema {str(schema)[:60]!r}")]
             )
+    # The error is raised outside the except blocks, so that it does not keep the cattrs
+    # error tree (and its frames) alive as __context__: a ledger with many rejected lines
+    # would otherwise hold them all and slow down more than linearly.
+    problems: list[Problem] = []
     try:
         obj = converter.structure(data, cls)
     except (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError) as exc:
-        raise InvalidInput(_problems(exc, path, _RENAMES.get(cls, {}))) from None
+        problems = _problems(exc, path, _RENAMES.get(cls, {}))
     except _ShapeError as exc:
-        raise InvalidInput([Problem(path + exc.suffix, str(exc))]) from None
+        problems = [Problem(path + exc.suffix, str(exc))]
     except RecursionError:
-        raise InvalidInput([Problem(path, "input nested too deeply")]) from None
+        problems = [Problem(path, "input nested too deeply")]
+    if problems:
+        raise InvalidInput(problems)
     if isinstance(obj, Enterprise):
         problems = enterprise_problems(obj, path=path)
         if problems:

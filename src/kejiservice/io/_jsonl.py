@@ -71,4 +71,5 @@ def read_ledger(source: str | Path | IO[str] | Iterable[str]) -> Iterator[Ledger
         try:
             yield LedgerLine(number, load(Enterprise, data))
         except InvalidInput as exc:
-            yield LedgerLine(number, None, exc)
+            # keep the problems, not the frames the traceback would hold on to
+            yield LedgerLine(number, None, exc.with_traceback(None))

@@ -29,7 +29,7 @@ import datetime as dt
 import itertools
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, cast
 
@@ -183,12 +183,27 @@ class _Collector:
         self.problems.append(f"{self.origin}: {key}: {message}")
 
 
+def _number(raw: Any, key: str, out: _Collector, what: str) -> Decimal | None:
+    """``raw`` as a finite Decimal, or ``None`` after recording why it is not one."""
+    if isinstance(raw, bool) or not isinstance(raw, int | Decimal | str):
+        out.add(key, f"{what} must be a number or a decimal string")
+        return None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        out.add(key, f"{what} must be a number, got {str(raw)[:40]!r}")
+        return None
+    if not value.is_finite():
+        out.add(key, f"{what} must be a finite number, got {raw}")
+        return None
+    return value
+
+
 def _convert_value(unit: str, raw: Any, key: str, out: _Collector, band_unit: str) -> Any:
     if unit in _MONEY_SCALE:
-        if isinstance(raw, bool) or not isinstance(raw, int | Decimal | str):
-            out.add(key, f"a {unit} amount must be a number or a decimal string")
+        amount = _number(raw, key, out, f"a {unit} amount")
+        if amount is None:
             return None
-        amount = Decimal(raw)
         if amount < 0:
             out.add(key, "an amount must not be negative")
         return amount * _MONEY_SCALE[unit]
@@ -198,10 +213,9 @@ def _convert_value(unit: str, raw: Any, key: str, out: _Collector, band_unit: st
             return None
         return raw
     if unit in ("ratio", "rate"):
-        if isinstance(raw, bool) or not isinstance(raw, int | Decimal | str):
-            out.add(key, f"a {unit} must be a decimal number")
+        value = _number(raw, key, out, f"a {unit}")
+        if value is None:
             return None
-        value = Decimal(raw)
         if value < 0:
             out.add(key, f"a {unit} must not be negative")
         if unit == "ratio" and value > 1:

@@ -37,6 +37,7 @@ __all__ = [
     "Proposals",
     "Status",
     "Verdict",
+    "add_days",
     "combine",
     "fmt",
     "fmt_ratio",
@@ -554,7 +555,17 @@ def resolve(proposals: Proposals) -> tuple[Proposal, ...]:
     return proposals() if callable(proposals) else proposals
 
 
+def add_days(day: dt.date, days: int) -> dt.date:
+    """``day`` plus ``days``, held at the last representable date (9999-12-31)."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max
+
+
 def _add_years(day: dt.date, years: int) -> dt.date:
+    if day.year + years > dt.MAXYEAR:
+        return dt.date.max
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February

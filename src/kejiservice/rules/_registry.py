@@ -145,9 +145,17 @@ def _inputs(spec: RuleSpec, given: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+_FIRST_DAY = dt.date(1900, 1, 1)
+_LAST_DAY = dt.date(9998, 12, 31)
+
+
 def _as_of(as_of: Any) -> dt.date:
     if isinstance(as_of, dt.datetime) or not isinstance(as_of, dt.date):
         raise InvalidInput("as_of must be a datetime.date (not a datetime)", path="as_of")
+    if not _FIRST_DAY <= as_of <= _LAST_DAY:
+        raise InvalidInput(
+            f"as_of must be between {_FIRST_DAY} and {_LAST_DAY}, got {as_of}", path="as_of"
+        )
     return as_of
 
 

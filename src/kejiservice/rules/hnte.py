@@ -29,6 +29,7 @@ from ._core import (
     Proposals,
     Status,
     Verdict,
+    add_days,
     band_for,
     combine,
     fmt,
@@ -80,7 +81,6 @@ BOUNDS = {
 
 FEN = Decimal("0.01")
 ONE = Decimal(1)
-_DAY = dt.timedelta(days=1)
 
 
 # --------------------------------------------------------------------- 1 registration
@@ -91,7 +91,7 @@ def registered_one_year(ctx: Ctx) -> Criterion:
     need = ctx.p("hnte.min_age_days")
     days = (ctx.as_of - ctx.ent.registered_on).days
     ok = days >= need
-    passes_on = ctx.ent.registered_on + dt.timedelta(days=need)
+    passes_on = add_days(ctx.ent.registered_on, need)
     args = lambda: {  # noqa: E731
         "days": str(days),
         "need": str(need),
@@ -655,7 +655,7 @@ def no_major_incident(ctx: Ctx) -> Criterion:
     proposals: Proposals = ()
     args = {"since": since.isoformat(), "count": str(len(hits))}
     if hits:
-        clear_on = hits[-1].on + dt.timedelta(days=lookback) + _DAY
+        clear_on = add_days(hits[-1].on, lookback + 1)
         args["date"] = clear_on.isoformat()
         args["kind"] = hits[-1].kind.value
         args["on"] = hits[-1].on.isoformat()
