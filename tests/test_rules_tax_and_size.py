@@ -244,3 +244,18 @@ def test_above_scale_is_dated_by_the_statistics_year() -> None:
     assert late.status is Outcome.ELIGIBLE
     assert late.rule_version == "1998"
     assert verdict("above_scale", doc, dt.date(2012, 6, 30)).status is Outcome.INELIGIBLE
+
+
+def test_sources_belong_to_the_values_of_the_statistics_year() -> None:
+    doc = enterprise(
+        industry="B0610",
+        registered_on="2000-01-01",
+        years=[year(2009, sales_revenue="6000000", main_business_revenue="6000000")],
+    )
+    v = verdict("above_scale", doc, dt.date(2012, 3, 31), year=2009)
+    criterion = v.criterion("above_scale.main_business_revenue")
+    assert "1998" in criterion.source
+    assert "国统字〔2010〕87号" not in criterion.source
+    assert {p.name: p.value for p in v.params}["above_scale.industry_min_main_revenue"] == (
+        Decimal("5000000")
+    )

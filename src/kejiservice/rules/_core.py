@@ -492,12 +492,15 @@ class Ctx:
                 return found.value
         return self.lookup(name, day).value
 
-    def src(self, *names: str) -> str:
-        """The sources of the given parameters (read on ``as_of``), joined without repeats.
+    def src(self, *names: str, day: dt.date | None = None) -> str:
+        """The sources of the given parameters, joined without repeats.
 
-        The answer is the same for every enterprise of a region on a day, so it is kept
-        beside the parameter memo.
+        The versions are those in force on ``day`` (default: ``as_of``), the same day the
+        rule read the values on, so a source always belongs to the value shown. The answer
+        is the same for every enterprise of a region on a day, so it is memoised.
         """
+        if day is not None and day != self.as_of:
+            return _join_sources(self.lookup(name, day).source for name in names)
         key = "\x00".join(names)
         derived = self.params.derived_memo(self.as_of, self.ent.region)
         known = derived.get(key)
@@ -505,12 +508,7 @@ class Ctx:
             for name in names:
                 self.used.setdefault(name, self._memo[name])
             return known
-        seen: list[str] = []
-        for name in names:
-            for part in self.lookup(name).source.split("; "):
-                if part not in seen:
-                    seen.append(part)
-        joined = "; ".join(seen)
+        joined = _join_sources(self.lookup(name).source for name in names)
         if all(name in self._memo for name in names):
             derived[key] = joined
         return joined
@@ -548,6 +546,15 @@ class Ctx:
     def held_during(self, kind: str, first: dt.date, last: dt.date) -> bool:
         """Whether a certificate of ``kind`` is valid on any day of ``[first, last]``."""
         return any(a <= last and (b is None or b >= first) for a, b in self.cert_windows(kind))
+
+
+def _join_sources(sources: Iterable[str]) -> str:
+    seen: list[str] = []
+    for source in sources:
+        for part in source.split("; "):
+            if part not in seen:
+                seen.append(part)
+    return "; ".join(seen)
 
 
 def resolve(proposals: Proposals) -> tuple[Proposal, ...]:

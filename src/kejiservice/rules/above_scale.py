@@ -36,7 +36,9 @@ def main_business_revenue(ctx: Ctx) -> Criterion:
     day = dt.date(year, 12, 31)  # the threshold of the statistics year, not of as_of
     sections: tuple[str, ...] = ctx.p("above_scale.industry_sections", day)
     minimum: Decimal = ctx.p("above_scale.industry_min_main_revenue", day)
-    source = ctx.src("above_scale.industry_min_main_revenue", "above_scale.industry_sections")
+    source = ctx.src(
+        "above_scale.industry_min_main_revenue", "above_scale.industry_sections", day=day
+    )
     section = classify_industry(ctx.ent.industry).section
     if section not in sections:
         return Criterion(

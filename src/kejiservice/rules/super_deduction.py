@@ -52,7 +52,9 @@ def industry_allowed(ctx: Ctx, tax_year: int) -> Criterion:
     day = dt.date(tax_year, 12, 31)
     negative: tuple[str, ...] = ctx.p("super_deduction.negative_list", day)
     threshold: Decimal = ctx.p("super_deduction.negative_list_revenue_share", day)
-    source = ctx.src("super_deduction.negative_list", "super_deduction.negative_list_revenue_share")
+    source = ctx.src(
+        "super_deduction.negative_list", "super_deduction.negative_list_revenue_share", day=day
+    )
     coverage = prefix_coverage(ctx.ent.industry, negative)
     listed = next((p for p in negative if ctx.ent.industry.startswith(p)), None)
     coarse = coverage == "some"
