@@ -7,7 +7,7 @@ import datetime as dt
 import itertools
 import json
 from collections.abc import Iterator
-from decimal import ROUND_FLOOR, Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -63,26 +63,7 @@ def write_pack(folder: Path, name: str, body: str, **head: Any) -> Path:
 
 # --------------------------------------------------------------------------- vectors
 
-
-def _same(expected: Any, actual: Any) -> bool:
-    if isinstance(expected, dict):
-        return isinstance(actual, dict) and all(
-            key in actual and _same(value, actual[key]) for key, value in expected.items()
-        )
-    if isinstance(expected, list):
-        return (
-            isinstance(actual, list)
-            and len(expected) == len(actual)
-            and all(_same(e, a) for e, a in zip(expected, actual, strict=True))
-        )
-    if isinstance(expected, bool) or expected is None:
-        return expected is actual
-    if isinstance(expected, int | str) and isinstance(actual, int | str):
-        try:
-            return Decimal(str(expected)) == Decimal(str(actual))
-        except InvalidOperation:
-            return expected == actual
-    return bool(expected == actual)
+from .test_vectors import _same  # noqa: E402  one comparison for every vector runner
 
 
 def _vector_cases() -> list[Any]:
