@@ -480,7 +480,7 @@ class ParameterSet:
     def __init__(self, layers: Iterable[ParameterLayer]) -> None:
         self.layers: tuple[ParameterLayer, ...] = tuple(layers)
         self._cache: dict[tuple[dt.date, str | None], dict[str, ParamValue]] = {}
-        self._derived: dict[tuple[dt.date, str | None], dict[str, str]] = {}
+        self._derived: dict[tuple[dt.date, str | None], dict[str, Any]] = {}
 
     def with_layer(self, layer: ParameterLayer) -> ParameterSet:
         """A new set with ``layer`` on top (the original is unchanged)."""
@@ -533,8 +533,9 @@ class ParameterSet:
             found = self._cache[(day, region)] = {}
         return found
 
-    def derived_memo(self, day: dt.date, region: str | None) -> dict[str, str]:
-        """A place for text derived from the values of ``day`` and ``region`` (joined sources)."""
+    def derived_memo(self, day: dt.date, region: str | None) -> dict[str, Any]:
+        """A place for what rules derive from the values of ``day`` and ``region`` (joined
+        sources, the value tables of fast kernels)."""
         found = self._derived.get((day, region))
         if found is None:
             found = self._derived[(day, region)] = {}

@@ -23,13 +23,14 @@ from typing import Any
 
 import attrs
 
-from ..errors import ParameterError
+from ..errors import KejiserviceError, ParameterError
 from ..models import Enterprise
 from ..params import Band, ParameterSet, ParamValue
 
 __all__ = [
     "Criterion",
     "Ctx",
+    "Deferred",
     "Message",
     "Outcome",
     "PathOption",
@@ -45,6 +46,7 @@ __all__ = [
     "param_json",
     "render",
     "resolve",
+    "values_on",
 ]
 
 
@@ -316,15 +318,61 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+class Deferred:
+    """The explaining half of a verdict decided by a rule's fast kernel.
+
+    A kernel decides status, failed, missing and score from the numbers alone; the
+    criteria (actual, required, gap, source, messages, proposals) and the parameters
+    used come from the full evaluation, run here on first read and then kept. The
+    verdict that reads it checks that the full evaluation decides exactly as the
+    kernel did (see :meth:`Verdict.criteria`).
+    """
+
+    __slots__ = ("_full", "_make")
+
+    def __init__(self, make: Callable[[], Verdict]) -> None:
+        self._make: Callable[[], Verdict] | None = make
+        self._full: Verdict | None = None
+
+    def full(self) -> Verdict:
+        """The fully evaluated verdict (computed once)."""
+        if self._full is None:
+            assert self._make is not None
+            self._full = self._make()
+            self._make = None
+        return self._full
+
+
+def _criteria_key(value: Any) -> Any:
+    return value.full().pending_criteria if isinstance(value, Deferred) else value
+
+
+def _params_key(value: Any) -> Any:
+    return value.full().pending_params if isinstance(value, Deferred) else value
+
+
+_DECISION = (
+    *("rule", "rule_version", "as_of", "status", "failed", "missing", "score"),
+    *("score_min", "score_max", "path", "notes", "enterprise_id"),
+)
+
+
 @attrs.frozen
 class Verdict:
-    """The answer of a rule for one enterprise on one day, with its explanation."""
+    """The answer of a rule for one enterprise on one day, with its explanation.
+
+    ``criteria`` and ``params`` may be given as a :class:`Deferred`: a rule's fast
+    kernel decides the verdict and leaves the explanation to be computed when read.
+    Reading, comparing or dumping the verdict is the same either way.
+    """
 
     rule: str
     rule_version: str
     as_of: dt.date
     status: Outcome
-    criteria: tuple[Criterion, ...]
+    pending_criteria: tuple[Criterion, ...] | Deferred = attrs.field(
+        alias="criteria", eq=_criteria_key, repr=False
+    )
     failed: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
     score: int | None = None
@@ -332,10 +380,53 @@ class Verdict:
     score_max: int | None = None
     path: str | None = None
     paths: tuple[PathOption, ...] = ()
-    params: tuple[ParamValue, ...] = ()
+    pending_params: tuple[ParamValue, ...] | Deferred = attrs.field(
+        default=(), alias="params", eq=_params_key, repr=False
+    )
     extras: Mapping[str, Any] = attrs.field(factory=dict, eq=False, hash=False)
     notes: tuple[Message, ...] = ()
     enterprise_id: str | None = None
+
+    def _explained(self) -> Verdict:
+        deferred = next(
+            d for d in (self.pending_criteria, self.pending_params) if isinstance(d, Deferred)
+        )
+        full = deferred.full()
+        for name in _DECISION:
+            if getattr(full, name) != getattr(self, name):
+                raise KejiserviceError(
+                    f"internal error: the fast {self.rule} kernel and the full evaluation "
+                    f"disagree on {name} for enterprise {self.enterprise_id!r} on "
+                    f"{self.as_of} ({getattr(self, name)!r} vs {getattr(full, name)!r}); "
+                    "please report it"
+                )
+        object.__setattr__(self, "pending_criteria", full.pending_criteria)
+        object.__setattr__(self, "pending_params", full.pending_params)
+        return full
+
+    @property
+    def criteria(self) -> tuple[Criterion, ...]:
+        """Every criterion with its explanation, in the contract's order."""
+        found = self.pending_criteria
+        if isinstance(found, Deferred):
+            found = self._explained().pending_criteria
+            assert not isinstance(found, Deferred)
+        return found
+
+    @property
+    def params(self) -> tuple[ParamValue, ...]:
+        """Every parameter value the rule used, with its layer and source, in order read."""
+        pending = self.pending_params
+        if isinstance(pending, Deferred):
+            pending = self._explained().pending_params
+            assert not isinstance(pending, Deferred)
+        return pending
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{a.alias}={getattr(self, a.alias or a.name)!r}" for a in attrs.fields(Verdict)
+        )
+        return f"Verdict({shown})"
 
     @property
     def eligible(self) -> bool | None:
@@ -503,7 +594,7 @@ class Ctx:
             return _join_sources(self.lookup(name, day).source for name in names)
         key = "\x00".join(names)
         derived = self.params.derived_memo(self.as_of, self.ent.region)
-        known = derived.get(key)
+        known: str | None = derived.get(key)
         if known is not None:
             for name in names:
                 self.used.setdefault(name, self._memo[name])
@@ -602,3 +693,26 @@ def band_for(bands: Sequence[Band], value: Decimal) -> Band:
         if band.matches(value):
             return band
     return Band(label="-", points_min=0, points_max=0)
+
+
+def values_on(
+    params: ParameterSet, day: dt.date, region: str | None, prefix: str
+) -> dict[str, Any]:
+    """The value of every parameter named ``prefix...`` in force on ``day`` for ``region``.
+
+    For fast kernels: one plain dict per (day, region), built once and kept by the
+    parameter set. Parameters with no version in force that day are absent (a kernel
+    that needs one falls back to the full evaluation, which explains the problem).
+    """
+    derived = params.derived_memo(day, region)
+    key = "\x01values:" + prefix
+    found: dict[str, Any] | None = derived.get(key)
+    if found is None:
+        found = {}
+        for name in params.names():
+            if name.startswith(prefix):
+                value = params.find(name, day, region)
+                if value is not None:
+                    found[name] = value.value
+        derived[key] = found
+    return found

@@ -32,12 +32,17 @@ __all__ = [
 ]
 
 
+Kernel = Callable[[Enterprise, dt.date, ParameterSet, Mapping[str, Any]], Verdict | None]
+
+
 @attrs.frozen
 class RuleSpec:
     """A rule family: its id, criterion codes, accepted inputs and evaluation function.
 
     ``region`` is empty for national rules; a local rule (a pack) names the region code
     prefix it applies to, and :func:`evaluate_all` includes it only for enterprises there.
+    ``decide``, when given, is the rule's fast kernel: it returns the same verdict as
+    ``run`` with the explanation deferred until read, or ``None`` to hand over to ``run``.
     """
 
     id: str
@@ -47,6 +52,17 @@ class RuleSpec:
     doc: str
     region: str = ""
     bounds: Mapping[str, tuple[int, int]] = attrs.field(factory=dict)
+    decide: Kernel | None = None
+
+    def verdict(
+        self, ent: Enterprise, day: dt.date, params: ParameterSet, inputs: Mapping[str, Any]
+    ) -> Verdict:
+        """The verdict for ``ent`` on ``day`` (through the fast kernel when the rule has one)."""
+        if self.decide is not None:
+            found = self.decide(ent, day, params, inputs)
+            if found is not None:
+                return found
+        return self.run(Ctx(ent, day, params, inputs))
 
     def applies_to(self, region: str | None) -> bool:
         """Whether the rule applies to an enterprise in ``region``."""
@@ -61,6 +77,7 @@ def _spec(module: ModuleType) -> RuleSpec:
         run=module.evaluate,
         doc=(module.__doc__ or "").strip().splitlines()[0],
         bounds=dict(getattr(module, "BOUNDS", {})),
+        decide=getattr(module, "decide", None),
     )
 
 
@@ -192,7 +209,7 @@ def evaluate(
     day = _as_of(as_of)
     checked = _inputs(spec, inputs)
     ent = _enterprise(enterprise)
-    return spec.run(Ctx(ent, day, params or national(), checked))
+    return spec.verdict(ent, day, params or national(), checked)
 
 
 def evaluate_many(
@@ -209,7 +226,7 @@ def evaluate_many(
     checked = _inputs(spec, inputs)
     pset = params or national()
     for item in enterprises:
-        yield spec.run(Ctx(_enterprise(item), day, pset, checked))
+        yield spec.verdict(_enterprise(item), day, pset, checked)
 
 
 @attrs.frozen
@@ -250,7 +267,7 @@ def evaluate_all(
         get_rule(rule)
     specs = [*RULES.values(), *(s for s in local_rules() if s.applies_to(ent.region))]
     verdicts = {
-        spec.id: spec.run(Ctx(ent, day, pset, _inputs(spec, given.get(spec.id, {}))))
+        spec.id: spec.verdict(ent, day, pset, _inputs(spec, given.get(spec.id, {})))
         for spec in specs
     }
     return Summary(as_of=day, verdicts=verdicts)

@@ -15,14 +15,19 @@ whether 71 is reachable.
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
-from ..models import Acquisition
+from ..models import CLASS_I_IP, Acquisition, Enterprise, IntellectualProperty, YearFigures
+from ..params import Band, ParameterSet
 from ._core import (
     Criterion,
     Ctx,
+    Deferred,
     Message,
     Outcome,
     Proposal,
@@ -37,6 +42,7 @@ from ._core import (
     not_in_force,
     pct,
     resolve,
+    values_on,
 )
 from ._facts import (
     Missing,
@@ -50,7 +56,7 @@ from ._facts import (
     with_figure,
 )
 
-__all__ = ["CODES", "RULE", "evaluate"]
+__all__ = ["CODES", "RULE", "decide", "evaluate"]
 
 RULE = "hnte"
 CODES = (
@@ -477,65 +483,98 @@ def _growth_rate(values: list[Decimal]) -> tuple[Decimal | None, str]:
     return (second / first + third / second) / 2 - 1, "three_years"
 
 
-def _growth_item(ctx: Ctx, name: str, years: list[int], field: str) -> ScoreItem:
-    bands = ctx.p("hnte.score.growth")
+def _growth_values(ent: Enterprise, years: list[int], field: str) -> list[Decimal] | None:
     values: list[Decimal] = []
     for year in years:
-        row = ctx.ent.year(year)
+        row = ent.year(year)
         value = None
         if row is not None:
             value = row.net_assets if field == "net_assets" else row.sales_revenue
         if value is None:
-            return ScoreItem(name, 0, max(b.points_max for b in bands), "unknown")
+            return None
         values.append(value)
+    return values
+
+
+def _growth_range(
+    values: list[Decimal] | None, bands: tuple[Band, ...]
+) -> tuple[int, int, str, Band | None, Decimal | None]:
+    """Points range, basis, band and rate of one growth item (``None`` values: unknown)."""
+    if values is None:
+        return 0, max(b.points_max for b in bands), "unknown", None, None
     rate, basis = _growth_rate(values)
     if rate is None:
-        return ScoreItem(name, 0, 0, basis)
+        return 0, 0, basis, None, None
     band = band_for(bands, rate)
-    return ScoreItem(name, band.points_min, band.points_max, basis, band.label, fmt_ratio(rate))
+    return band.points_min, band.points_max, basis, band, rate
 
 
-def _ip_item(ctx: Ctx) -> ScoreItem:
-    valid = ctx.ent.valid_ip(ctx.as_of)
+def _growth_item(ctx: Ctx, name: str, years: list[int], field: str) -> ScoreItem:
+    bands = ctx.p("hnte.score.growth")
+    low, high, basis, band, rate = _growth_range(_growth_values(ctx.ent, years, field), bands)
+    if band is None:
+        return ScoreItem(name, low, high, basis)
+    return ScoreItem(name, low, high, basis, band.label, fmt_ratio(rate))
+
+
+def _ip_range(
+    valid: tuple[IntellectualProperty, ...], standards_led: bool, get: Callable[[str], Any]
+) -> tuple[int, int, Band, int, int]:
+    """Points range of the IP item from the objective facts: (low, high, band, I, II)."""
     class1 = sum(1 for i in valid if i.ip_class == 1)
     class2 = len(valid) - class1
     if class1:
-        band = band_for(ctx.p("hnte.score.ip_count_class1"), Decimal(class1))
+        band = band_for(get("hnte.score.ip_count_class1"), Decimal(class1))
     else:
-        band = band_for(ctx.p("hnte.score.ip_count_class2"), Decimal(class2))
+        band = band_for(get("hnte.score.ip_count_class2"), Decimal(class2))
     count_lo, count_hi = band.points_min, band.points_max
     acquisitions = {i.acquired for i in valid}
-    own_max: int = ctx.p("hnte.score.ip_acquisition_own_max")
-    other_max: int = ctx.p("hnte.score.ip_acquisition_other_max")
+    own_max: int = get("hnte.score.ip_acquisition_own_max")
+    other_max: int = get("hnte.score.ip_acquisition_other_max")
     if not valid:
         acq_lo, acq_hi = 0, 0
     elif Acquisition.OWN in acquisitions or None in acquisitions:
         acq_lo, acq_hi = 1, own_max
     else:
         acq_lo, acq_hi = 1, other_max
-    bonus_max: int = ctx.p("hnte.score.standards_bonus_max")
-    bonus_lo, bonus_hi = (1, bonus_max) if ctx.ent.standards_led else (0, 0)
-    expert_max = ctx.p("hnte.score.ip_advancement_max") + ctx.p("hnte.score.ip_core_support_max")
-    cap: int = ctx.p("hnte.score.ip_subtotal_max")
+    bonus_max: int = get("hnte.score.standards_bonus_max")
+    bonus_lo, bonus_hi = (1, bonus_max) if standards_led else (0, 0)
+    expert_max = get("hnte.score.ip_advancement_max") + get("hnte.score.ip_core_support_max")
+    cap: int = get("hnte.score.ip_subtotal_max")
     low = min(cap, count_lo + acq_lo + bonus_lo)
     high = min(cap, count_hi + acq_hi + bonus_hi + expert_max)
+    return low, high, band, class1, class2
+
+
+def _ip_item(ctx: Ctx) -> ScoreItem:
+    valid = ctx.ent.valid_ip(ctx.as_of)
+    low, high, band, class1, class2 = _ip_range(valid, bool(ctx.ent.standards_led), ctx.p)
     return ScoreItem(
         "ip", low, high, "objective+expert", band.label, f"class I {class1}, class II {class2}"
     )
 
 
-def _transformation_item(ctx: Ctx, years: list[int]) -> ScoreItem:
-    counts = ctx.ent.achievements_transformed
-    bands = ctx.p("hnte.score.transformation")
+def _transformation_range(
+    counts: Mapping[str, int] | None, years: list[int], bands: tuple[Band, ...]
+) -> tuple[int, int, Band | None, Decimal | None]:
+    """Points range, band and yearly average of the transformation item."""
     if not counts or not years:
-        return ScoreItem("transformation", 0, max(b.points_max for b in bands), "unknown")
+        return 0, max(b.points_max for b in bands), None, None
     total = sum(counts.get(str(y), 0) for y in years)
     average = Decimal(total) / Decimal(len(years))
     band = band_for(bands, average)
+    return band.points_min, band.points_max, band, average
+
+
+def _transformation_item(ctx: Ctx, years: list[int]) -> ScoreItem:
+    bands = ctx.p("hnte.score.transformation")
+    low, high, band, average = _transformation_range(ctx.ent.achievements_transformed, years, bands)
+    if band is None or average is None:
+        return ScoreItem("transformation", low, high, "unknown")
     return ScoreItem(
         "transformation",
-        band.points_min,
-        band.points_max,
+        low,
+        high,
         "objective",
         band.label,
         fmt(average.quantize(Decimal("0.01"))),
@@ -725,3 +764,397 @@ def evaluate(ctx: Ctx) -> Verdict:
         notes=tuple(notes),
         enterprise_id=ctx.ent.id,
     )
+
+
+# --------------------------------------------------------------------- the fast kernel
+#
+# ``decide`` reaches the same verdict as ``evaluate`` from the numbers alone: status,
+# failed, missing and score, with the same comparisons on the same Decimal values. It
+# builds no criterion, message or proposal; the verdict's criteria and parameters come
+# from ``evaluate`` when first read (``Deferred``), which also checks that both agree.
+# tests/test_fast_path.py holds the two paths equal on generated ledgers, at thresholds.
+
+_CLASS2_NOTE = (Message("note.hnte.class2_once"),)
+_ZERO = Decimal(0)
+_TESTS: dict[str | None, Callable[[Decimal, Any], bool]] = {
+    "at_least": operator.ge,
+    "above": operator.gt,
+    "at_most": operator.le,
+    "below": operator.lt,
+    None: lambda _value, _bound: True,
+}
+Table = tuple[tuple[Callable[[Decimal, Any], bool], Any, int, int], ...]
+
+
+def _table(bands: tuple[Band, ...]) -> Table:
+    """A band table as (test, bound, points_min, points_max) rows, for ``_points``."""
+    return tuple(
+        (_TESTS[b.op if b.bound is not None else None], b.bound, b.points_min, b.points_max)
+        for b in bands
+    )
+
+
+def _points(table: Table, value: Decimal) -> tuple[int, int]:
+    """``band_for`` as a points range (no match: 0-0, like the catch-all ``-`` band)."""
+    for test, bound, low, high in table:
+        if test(value, bound):
+            return low, high
+    return 0, 0
+
+
+@attrs.frozen
+class _Consts:
+    """The parameter values of one day and region, laid out for ``decide``."""
+
+    version: str
+    min_age_days: int
+    tech_min: Decimal
+    rd_years: int
+    band1_max: Decimal
+    band2_max: Decimal
+    band_ratio: tuple[Decimal, Decimal, Decimal]
+    domestic_min: Decimal
+    hti_min: Decimal
+    need: int
+    kinds: frozenset[str]
+    since: dt.date
+    ip_class1: Table
+    ip_class2: Table
+    own_max: int
+    other_max: int
+    bonus_max: int
+    expert_max: int
+    ip_cap: int
+    transformation: Table
+    transformation_max: int
+    organisation_max: int
+    growth: Table
+    growth_max: int
+    memo: dict[tuple[Any, ...], tuple[int, int]] = attrs.field(factory=dict, eq=False)
+
+
+def _consts(params: ParameterSet, as_of: dt.date, region: str | None) -> _Consts | None:
+    memo = params.derived_memo(as_of, region)
+    if "\x01hnte.kernel" in memo:
+        known: _Consts | None = memo["\x01hnte.kernel"]
+        return known
+    v = values_on(params, as_of, region, "hnte.")
+    try:
+        found = _Consts(
+            version=v["hnte.rule_version"],
+            min_age_days=v["hnte.min_age_days"],
+            tech_min=v["hnte.tech_staff_ratio_min"],
+            rd_years=v["hnte.rd_years"],
+            band1_max=v["hnte.rd_band1_sales_max"],
+            band2_max=v["hnte.rd_band2_sales_max"],
+            band_ratio=(
+                v["hnte.rd_band1_ratio_min"],
+                v["hnte.rd_band2_ratio_min"],
+                v["hnte.rd_band3_ratio_min"],
+            ),
+            domestic_min=v["hnte.domestic_rd_ratio_min"],
+            hti_min=v["hnte.high_tech_income_ratio_min"],
+            need=v["hnte.innovation_score_pass"],
+            kinds=frozenset(v["hnte.incident_kinds"]),
+            since=as_of - dt.timedelta(days=v["hnte.incident_lookback_days"]),
+            ip_class1=_table(v["hnte.score.ip_count_class1"]),
+            ip_class2=_table(v["hnte.score.ip_count_class2"]),
+            own_max=v["hnte.score.ip_acquisition_own_max"],
+            other_max=v["hnte.score.ip_acquisition_other_max"],
+            bonus_max=v["hnte.score.standards_bonus_max"],
+            expert_max=v["hnte.score.ip_advancement_max"] + v["hnte.score.ip_core_support_max"],
+            ip_cap=v["hnte.score.ip_subtotal_max"],
+            transformation=_table(v["hnte.score.transformation"]),
+            transformation_max=max(b.points_max for b in v["hnte.score.transformation"]),
+            organisation_max=v["hnte.score.organisation_max"],
+            growth=_table(v["hnte.score.growth"]),
+            growth_max=max(b.points_max for b in v["hnte.score.growth"]),
+        )
+    except (KeyError, OverflowError):
+        # not in force that day, or a value the full evaluation must explain
+        found = None
+    memo["\x01hnte.kernel"] = found
+    return found
+
+
+def decide(
+    ent: Enterprise, as_of: dt.date, params: ParameterSet, inputs: Mapping[str, Any]
+) -> Verdict | None:
+    """The HNTE verdict decided from the numbers, explained when read.
+
+    Equal to ``evaluate(Ctx(ent, as_of, params, inputs))`` in every field; ``None``
+    when the rule is not in force or a parameter is missing that day (the caller then
+    runs the full evaluation, which says so).
+    """
+    k = _consts(params, as_of, ent.region)
+    if k is None:
+        return None
+    return _decide(ent, as_of, params, inputs, k)
+
+
+def _absent(row: Any, year: int, names: tuple[str, ...]) -> list[str]:
+    return [f"years[{year}].{n}" for n in names if row is None or getattr(row, n) is None]
+
+
+_TECH = ("tech_staff", "employees")
+_RD = ("sales_revenue", "rd_expense")
+_DOMESTIC = ("rd_expense", "rd_expense_domestic")
+_HTI = ("high_tech_income", "total_income", "non_taxable_income")
+
+
+def _decide(
+    ent: Enterprise,
+    as_of: dt.date,
+    params: ParameterSet,
+    inputs: Mapping[str, Any],
+    k: _Consts,
+) -> Verdict:
+    failed: list[str] = []
+    missing: list[str] = []
+    # 1 registered for a year
+    registered = ent.registered_on
+    if (as_of - registered).days < k.min_age_days:
+        failed.append("hnte.registered_one_year")
+    # 2 core IP
+    valid = (
+        [
+            i
+            for i in ent.ip
+            if not i.disputed
+            and i.granted_on <= as_of
+            and (i.expires_on is None or as_of <= i.expires_on)
+        ]
+        if ent.ip
+        else ()
+    )  # IntellectualProperty.valid_on, inlined
+    owned = ent.core_ip_owned
+    if owned is None:
+        missing.append("core_ip_owned")
+    elif not (owned and valid):
+        failed.append("hnte.core_ip")
+    # 3 key field
+    field = ent.tech_field
+    if field is None:
+        missing.append("tech_field")
+    elif field.value == "none":
+        failed.append("hnte.key_field")
+    # the accounting years: the last one and the R&D window ending with it
+    last = as_of.year - 1
+    start = max(last - k.rd_years + 1, registered.year)
+    size = last - start + 1
+    rows: list[YearFigures | None] = [None] * size if size > 0 else []
+    for each in ent.years:  # the first row of a year, as ent.year() finds it
+        at = each.year - start
+        if 0 <= at < size and rows[at] is None:
+            rows[at] = each
+    row = rows[-1] if rows else ent.year(last)
+    # 4 tech staff, last year
+    if row is None or row.tech_staff is None or row.employees is None:
+        missing.extend(_absent(row, last, _TECH))
+    elif row.employees == 0 or row.tech_staff < k.tech_min * row.employees:
+        failed.append("hnte.tech_staff_ratio")
+    # 5, 6 R&D over the window
+    if not rows:
+        missing.append(f"years[{last}]")
+    else:
+        sales = rd = domestic = _ZERO
+        gaps_rd: list[str] = []
+        gaps_domestic: list[str] = []
+        for year, found in enumerate(rows, start):
+            if found is None:
+                gaps_rd.extend(_absent(None, year, _RD))
+                gaps_domestic.extend(_absent(None, year, _DOMESTIC))
+                continue
+            s, r, d = found.sales_revenue, found.rd_expense, found.rd_expense_domestic
+            if s is None or r is None:
+                gaps_rd.extend(_absent(found, year, _RD))
+            else:
+                sales += s
+            if r is None or d is None:
+                gaps_domestic.extend(_absent(found, year, _DOMESTIC))
+            else:
+                domestic += d
+            if r is not None:
+                rd += r
+        if gaps_rd:
+            missing.extend(gaps_rd)
+        else:
+            assert row is not None
+            last_sales = row.sales_revenue
+            assert last_sales is not None
+            band = 0 if last_sales <= k.band1_max else 1 if last_sales <= k.band2_max else 2
+            if sales == 0 or rd < k.band_ratio[band] * sales:
+                failed.append("hnte.rd_expense_ratio")
+        if gaps_domestic:
+            missing.extend(gaps_domestic)
+        elif rd == 0 or domestic < k.domestic_min * rd:
+            failed.append("hnte.domestic_rd_share")
+    # 7 high-tech income, last year
+    if (
+        row is None
+        or row.high_tech_income is None
+        or row.total_income is None
+        or row.non_taxable_income is None
+    ):
+        missing.extend(_absent(row, last, _HTI))
+    else:
+        income = row.total_income - row.non_taxable_income
+        if income <= 0 or row.high_tech_income < k.hti_min * income:
+            failed.append("hnte.high_tech_income_share")
+    # 8 innovation score
+    score: int | None = inputs.get("innovation_score") if inputs else None
+    score_min = score_max = None
+    if score is not None:
+        if score < k.need:
+            failed.append("hnte.innovation_score")
+    else:
+        low, high = _score_range(ent, start, rows, inputs, k, valid)
+        if low == high:
+            score = low
+            if low < k.need:
+                failed.append("hnte.innovation_score")
+        else:
+            score_min, score_max = low, high
+            if high < k.need:
+                failed.append("hnte.innovation_score")
+            elif low < k.need:
+                missing.append("inputs.innovation_score")
+    # 9 no major incident in the lookback
+    for incident in ent.incidents:
+        if incident.kind.value in k.kinds and k.since <= incident.on <= as_of:
+            failed.append("hnte.no_major_incident")
+            break
+
+    if failed:
+        status = Outcome.INELIGIBLE
+    elif missing:
+        status = Outcome.UNDETERMINED
+    else:
+        status = Outcome.ELIGIBLE
+    deferred = Deferred(lambda: evaluate(Ctx(ent, as_of, params, inputs)))
+    return Verdict(
+        RULE,
+        k.version,
+        as_of,
+        status,
+        deferred,
+        tuple(failed),
+        tuple(dict.fromkeys(missing)) if missing else (),
+        score,
+        score_min,
+        score_max,
+        "all_conditions" if status is Outcome.ELIGIBLE else None,
+        (),
+        deferred,
+        {},
+        _CLASS2_NOTE if any(i.kind not in CLASS_I_IP for i in valid) else (),
+        ent.id,
+    )
+
+
+def _score_range(
+    ent: Enterprise,
+    start: int,
+    rows: list[YearFigures | None],
+    inputs: Mapping[str, Any],
+    k: _Consts,
+    valid: Sequence[IntellectualProperty],
+) -> tuple[int, int]:
+    """``score_items`` summed as (low, high), without building the items."""
+    memo = k.memo
+    given = inputs.get("ip_score") if inputs else None
+    if given is None:
+        class1 = 0
+        own = False
+        for item in valid:
+            if item.kind in CLASS_I_IP:
+                class1 += 1
+            if item.acquired is None or item.acquired is Acquisition.OWN:
+                own = True
+        key: tuple[Any, ...] = ("ip", class1, len(valid), own, bool(ent.standards_led))
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = _ip_points(k, class1, len(valid), own, key[4])
+        low, high = found
+    else:
+        low = high = given
+    given = inputs.get("transformation_score") if inputs else None
+    if given is None:
+        counts = ent.achievements_transformed
+        if not counts or not rows:
+            high += k.transformation_max
+        else:
+            total = 0
+            for year in range(start, start + len(rows)):
+                total += counts.get(_YEAR_TEXT.get(year) or str(year), 0)
+            key = ("transformation", total, len(rows))
+            found = memo.get(key)
+            if found is None:
+                found = memo[key] = _points(k.transformation, Decimal(total) / Decimal(len(rows)))
+            low, high = low + found[0], high + found[1]
+    else:
+        low, high = low + given, high + given
+    given = inputs.get("organisation_score") if inputs else None
+    if given is None:
+        high += k.organisation_max
+    else:
+        low, high = low + given, high + given
+    given = inputs.get("growth_score") if inputs else None
+    if given is not None:
+        return low + given, high + given
+    net: list[Decimal] | None = []
+    sales: list[Decimal] | None = []
+    for each in rows:
+        if each is None:
+            net = sales = None
+            break
+        if net is not None:
+            if each.total_assets is None or each.total_liabilities is None:
+                net = None
+            else:
+                net.append(each.total_assets - each.total_liabilities)
+        if sales is not None:
+            if each.sales_revenue is None:
+                sales = None
+            else:
+                sales.append(each.sales_revenue)
+    for values in (net, sales):
+        if values is None:
+            high += k.growth_max
+        else:
+            rate = _rate(values)
+            if rate is not None:
+                lo, hi = _points(k.growth, rate)
+                low, high = low + lo, high + hi
+    return low, high
+
+
+_YEAR_TEXT = {year: str(year) for year in range(1900, 2100)}
+_ONE = Decimal(1)
+_TWO = Decimal(2)
+
+
+def _rate(values: list[Decimal]) -> Decimal | None:
+    """``_growth_rate``'s rate, with the usual three-year case written out."""
+    if len(values) == 3:
+        first, second, third = values
+        if first < 0 or second < 0 or third < 0 or second == 0:
+            return None
+        if first == 0:
+            return third / second - _ONE
+        return (second / first + third / second) / _TWO - _ONE
+    return _growth_rate(values)[0]
+
+
+def _ip_points(k: _Consts, class1: int, count: int, own: bool, standards: bool) -> tuple[int, int]:
+    """The IP item's range from its counts (``_ip_range`` on numbers, memoised per day)."""
+    if class1:
+        low, high = _points(k.ip_class1, Decimal(class1))
+    else:
+        low, high = _points(k.ip_class2, Decimal(count))
+    if count:
+        low += 1
+        high += k.own_max if own else k.other_max
+    if standards:
+        low, high = low + 1, high + k.bonus_max
+    return min(k.ip_cap, low), min(k.ip_cap, high + k.expert_max)

@@ -1,0 +1,294 @@
+"""The fast HNTE kernel (``hnte.decide``) against the full evaluation (``hnte.evaluate``).
+
+The kernel decides status, failed, missing and score from the numbers; the criteria and
+the parameters used come from the full evaluation when read. These tests hold the two
+equal on generated enterprises: complete ones placed on and next to every HNTE
+threshold, ones with figures and whole years missing, with expert scores given or not,
+on days before and after the rule came into force, under a regional overlay.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+import kejiservice
+from kejiservice.errors import KejiserviceError, ParameterError
+from kejiservice.models import Enterprise, YearFigures
+from kejiservice.params import ParameterSet, load_layer, national
+from kejiservice.rules import hnte
+from kejiservice.rules._core import Ctx, Deferred, Outcome
+from kejiservice.sample import ledger
+from kejiservice.testing import THRESHOLDS, enterprises
+
+from . import builders
+from .strategies import enterprise_doc
+
+AS_OF = dt.date(2026, 6, 30)
+HNTE_THRESHOLDS = sorted(n for n in THRESHOLDS if n.startswith("hnte."))
+DECISION = ("rule", "rule_version", "as_of", "status", "failed", "missing", "score")
+DECISION += ("score_min", "score_max", "path", "notes", "enterprise_id")
+FIGURES = [a.name for a in attrs.fields(YearFigures) if a.name != "year"]
+SCORE_INPUTS = st.fixed_dictionaries(
+    {},
+    optional={
+        "innovation_score": st.integers(0, 100),
+        "ip_score": st.integers(0, 30),
+        "transformation_score": st.integers(0, 30),
+        "organisation_score": st.integers(0, 20),
+        "growth_score": st.integers(0, 20),
+    },
+)
+
+
+def _overlay(tmp: Path) -> ParameterSet:
+    """National plus a Guangdong layer with other HNTE thresholds and a two-year window."""
+    (tmp / "hnte.toml").write_text(
+        textwrap.dedent(
+            """
+            [meta]
+            layer = "guangdong-test"
+            region = "44"
+
+            [hnte.tech_staff_ratio_min]
+            unit = "ratio"
+            [[hnte.tech_staff_ratio_min.versions]]
+            effective_from = 2016-01-01
+            value = "0.125"
+            source = "test overlay"
+
+            [hnte.rd_years]
+            unit = "years"
+            [[hnte.rd_years.versions]]
+            effective_from = 2016-01-01
+            value = 2
+            source = "test overlay"
+
+            [hnte.rd_band2_ratio_min]
+            unit = "ratio"
+            [[hnte.rd_band2_ratio_min.versions]]
+            effective_from = 2016-01-01
+            value = "0.0333"
+            source = "test overlay"
+
+            [hnte.innovation_score_pass]
+            unit = "points"
+            [[hnte.innovation_score_pass.versions]]
+            effective_from = 2016-01-01
+            value = 60
+            source = "test overlay"
+            """
+        ),
+        encoding="utf-8",
+    )
+    return national().with_layer(load_layer(tmp))
+
+
+_PARAMS: dict[str, ParameterSet] = {}
+
+
+def _params(kind: str, tmp_path_factory: pytest.TempPathFactory) -> ParameterSet:
+    if kind not in _PARAMS:
+        _PARAMS[kind] = (
+            national() if kind == "national" else _overlay(tmp_path_factory.mktemp("overlay"))
+        )
+    return _PARAMS[kind]
+
+
+@st.composite
+def holes(draw: st.DrawFn, ent: Enterprise) -> Enterprise:
+    """``ent`` with some figures unknown and some accounting years dropped."""
+    rows = []
+    for row in ent.years:
+        if draw(st.integers(0, 9)) == 0:
+            continue
+        gone = draw(st.lists(st.sampled_from(FIGURES), max_size=3, unique=True))
+        rows.append(attrs.evolve(row, **dict.fromkeys(gone)))
+    changes: dict[str, Any] = {"years": tuple(rows)}
+    if draw(st.integers(0, 4)) == 0:
+        changes["core_ip_owned"] = None
+    if draw(st.integers(0, 4)) == 0:
+        changes["tech_field"] = None
+    return attrs.evolve(ent, **changes)
+
+
+def _documents(as_of: dt.date) -> st.SearchStrategy[dict[str, Any]]:
+    on_one = st.sampled_from(HNTE_THRESHOLDS).flatmap(
+        lambda name: st.one_of(
+            enterprises(as_of=as_of, exactly_at=name),
+            enterprises(as_of=as_of, near=name, spread=2),
+        )
+    )
+    on_several = enterprises(
+        as_of=as_of,
+        exactly_at=["hnte.tech_staff_ratio", "hnte.rd_expense_ratio"],
+        near=["hnte.high_tech_income_share", "hnte.registered_one_year"],
+    )
+    return st.one_of(enterprise_doc(), on_one, on_several)
+
+
+_SAMPLE_DOC: dict[str, Any] = json.loads(json.dumps(kejiservice.dump(ledger()[0])))
+
+
+def assert_same(
+    params: ParameterSet, ent: Enterprise, day: dt.date, inputs: dict[str, Any]
+) -> None:
+    """The kernel's verdict equals the full evaluation's in every field and in JSON."""
+    full = hnte.evaluate(Ctx(ent, day, params, inputs))
+    fast = hnte.decide(ent, day, params, inputs)
+    if fast is None:
+        assert full.status is Outcome.NOT_APPLICABLE
+        return
+    assert isinstance(fast.pending_criteria, Deferred)
+    for name in DECISION:
+        assert getattr(fast, name) == getattr(full, name), name
+    assert fast == full
+    assert fast.to_dict() == full.to_dict()
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(
+    data=st.data(),
+    kind=st.sampled_from(["national", "overlay"]),
+    inputs=SCORE_INPUTS,
+    shift=st.integers(-400, 400),
+)
+def test_kernel_equals_full_evaluation(
+    tmp_path_factory: pytest.TempPathFactory,
+    data: st.DataObject,
+    kind: str,
+    inputs: dict[str, Any],
+    shift: int,
+) -> None:
+    params = _params(kind, tmp_path_factory)
+    doc = data.draw(_documents(AS_OF))
+    if kind == "overlay":
+        doc["region"] = "441200"
+    ent = kejiservice.load(Enterprise, doc)
+    if data.draw(st.booleans()):
+        ent = data.draw(holes(ent))
+    # mostly on the day the figures were placed for; sometimes days or a year away
+    day = AS_OF if data.draw(st.booleans()) else AS_OF + dt.timedelta(days=shift)
+    assert_same(params, ent, day, inputs)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(doc=enterprise_doc(), day=st.dates(dt.date(2014, 1, 1), dt.date(2027, 12, 31)))
+@example(doc=_SAMPLE_DOC, day=dt.date(2015, 12, 31))  # the day before the rule's first version
+@example(doc=_SAMPLE_DOC, day=dt.date(2016, 1, 1))
+def test_kernel_equals_full_evaluation_on_any_day(doc: dict[str, Any], day: dt.date) -> None:
+    assert_same(national(), kejiservice.load(Enterprise, doc), day, {})
+
+
+def test_the_sample_city_decides_the_same_both_ways() -> None:
+    for ent in ledger():
+        assert_same(national(), ent, AS_OF, {})
+        assert_same(national(), ent, AS_OF, {"innovation_score": 71})
+
+
+def test_public_entry_points_use_the_kernel_and_explain_when_read() -> None:
+    ents = ledger()[:40]
+    verdicts = list(kejiservice.evaluate_many("hnte", ents, AS_OF))
+    assert all(isinstance(v.pending_criteria, Deferred) for v in verdicts)
+    one = kejiservice.evaluate("hnte", ents[0], AS_OF)
+    assert isinstance(one.pending_criteria, Deferred)
+    assert isinstance(
+        kejiservice.evaluate_all(ents[0], AS_OF).verdicts["hnte"].pending_params, Deferred
+    )
+    for ent, verdict in zip(ents, verdicts, strict=True):
+        full = hnte.evaluate(Ctx(ent, AS_OF, national(), {}))
+        assert [c.code for c in verdict.criteria] == list(hnte.CODES)
+        assert not isinstance(verdict.pending_criteria, Deferred)  # kept once read
+        assert verdict.params == full.params
+        assert verdict.to_dict() == full.to_dict()
+        assert hash(verdict) == hash(full)
+        assert repr(verdict) == repr(full)
+
+
+def test_a_disagreeing_kernel_is_reported_not_hidden() -> None:
+    ent = ledger()[0]
+    full = hnte.evaluate(Ctx(ent, AS_OF, national(), {}))
+    flipped = Outcome.ELIGIBLE if full.status is not Outcome.ELIGIBLE else Outcome.INELIGIBLE
+    deferred = Deferred(lambda: full)
+    wrong = attrs.evolve(full, status=flipped, criteria=deferred, params=deferred)
+    with pytest.raises(KejiserviceError, match="disagree on status"):
+        _ = wrong.criteria
+    right = attrs.evolve(full, criteria=Deferred(lambda: full), params=())
+    assert right.criteria == full.criteria
+
+
+def test_before_the_rule_is_in_force_the_full_path_answers() -> None:
+    ent = ledger()[0]
+    day = dt.date(2015, 12, 31)
+    assert hnte.decide(ent, day, national(), {}) is None
+    verdict = kejiservice.evaluate("hnte", ent, day)
+    assert verdict.status is Outcome.NOT_APPLICABLE
+    assert not isinstance(verdict.pending_criteria, Deferred)
+
+
+def test_a_parameter_missing_that_day_hands_over_to_the_full_path(tmp_path: Path) -> None:
+    """A pack whose band-2 ratio has ended: the kernel steps aside; the full evaluation
+    answers the firms that do not need it and names the parameter for those that do."""
+    text = (Path(hnte.__file__).parent.parent / "params" / "national" / "hnte.toml").read_text(
+        "utf-8"
+    )
+    marker = "[[hnte.rd_band2_ratio_min.versions]]\neffective_from = 2016-01-01\n"
+    assert marker in text
+    text = text.replace(marker, marker + "effective_to = 2020-12-31\n")
+    (tmp_path / "hnte.toml").write_text(text, encoding="utf-8")
+    params = ParameterSet([load_layer(tmp_path)])
+    ents = ledger()
+    assert hnte.decide(ents[0], AS_OF, params, {}) is None
+    answered = refused = 0
+    for ent in ents:
+        try:
+            verdict = kejiservice.evaluate("hnte", ent, AS_OF, params=params)
+        except ParameterError as exc:
+            assert "hnte.rd_band2_ratio_min" in str(exc)
+            refused += 1
+        else:
+            assert not isinstance(verdict.pending_criteria, Deferred)
+            answered += 1
+    assert answered
+    assert refused
+
+
+def _boundary_cases() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    lookback = national().value("hnte.incident_lookback_days", builders.AS_OF)
+    since = builders.AS_OF - dt.timedelta(days=lookback)
+    last = builders.AS_OF.year - 1
+    cases: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
+    for day in (
+        since - dt.timedelta(days=1),
+        since,
+        builders.AS_OF,
+        builders.AS_OF + dt.timedelta(days=1),
+    ):
+        incident = {"kind": "major_safety", "on": day.isoformat()}
+        cases.append((f"incident on {day}", builders.enterprise(incidents=[incident]), {}))
+    for total, non_taxable in (("100", "100"), ("100", "99.99"), ("0", "0")):
+        doc = builders.set_figure(builders.enterprise(), last, "total_income", total)
+        doc = builders.set_figure(doc, last, "non_taxable_income", non_taxable)
+        doc = builders.set_figure(doc, last, "high_tech_income", "0")
+        cases.append((f"net income {total} - {non_taxable}", doc, {}))
+    for staff, tech in ((0, 0), (10, 1), (11, 1)):
+        doc = builders.set_figure(builders.enterprise(), last, "employees", staff)
+        cases.append(
+            (f"{tech} of {staff} staff", builders.set_figure(doc, last, "tech_staff", tech), {})
+        )
+    for score in (70, 71):
+        cases.append((f"score {score}", builders.enterprise(), {"innovation_score": score}))
+    return cases
+
+
+@pytest.mark.parametrize(("label", "doc", "inputs"), _boundary_cases(), ids=lambda x: str(x)[:40])
+def test_kernel_at_the_edges(label: str, doc: dict[str, Any], inputs: dict[str, Any]) -> None:
+    assert_same(national(), kejiservice.load(Enterprise, doc), builders.AS_OF, inputs)
