@@ -11,7 +11,6 @@ from typing import Any
 import attrs
 
 from ..errors import InvalidInput, Problem, UnknownRule
-from ..io import load
 from ..models import Enterprise
 from ..params import ParameterSet, national
 from . import above_scale, hnte, innovative_sme, sme_size, super_deduction, tech_sme
@@ -179,6 +178,8 @@ def _as_of(as_of: Any) -> dt.date:
 def _enterprise(enterprise: Enterprise | Mapping[str, Any]) -> Enterprise:
     if isinstance(enterprise, Enterprise):
         return enterprise
+    from ..io import load  # the converter (cattrs) is loaded by the first JSON input
+
     return load(Enterprise, enterprise)
 
 

@@ -16,13 +16,20 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
-from ..models import CLASS_I_IP, Acquisition, Enterprise, IntellectualProperty, YearFigures
+from ..models import (
+    CLASS_I_IP,
+    Acquisition,
+    Enterprise,
+    IntellectualProperty,
+    TechField,
+    YearFigures,
+)
 from ..params import Band, ParameterSet
 from ._core import (
     Criterion,
@@ -916,17 +923,19 @@ def _decide(
     if (as_of - registered).days < k.min_age_days:
         failed.append("hnte.registered_one_year")
     # 2 core IP
-    valid = (
-        [
-            i
-            for i in ent.ip
-            if not i.disputed
-            and i.granted_on <= as_of
-            and (i.expires_on is None or as_of <= i.expires_on)
-        ]
-        if ent.ip
-        else ()
-    )  # IntellectualProperty.valid_on, inlined
+    valid = class1 = 0  # IP valid on as_of (IntellectualProperty.valid_on, inlined)
+    own = False
+    for item in ent.ip:
+        if (
+            not item.disputed
+            and item.granted_on <= as_of
+            and (item.expires_on is None or as_of <= item.expires_on)
+        ):
+            valid += 1
+            if item.kind in CLASS_I_IP:
+                class1 += 1
+            if item.acquired is None or item.acquired is Acquisition.OWN:
+                own = True
     owned = ent.core_ip_owned
     if owned is None:
         missing.append("core_ip_owned")
@@ -936,7 +945,7 @@ def _decide(
     field = ent.tech_field
     if field is None:
         missing.append("tech_field")
-    elif field.value == "none":
+    elif field is TechField.NONE:
         failed.append("hnte.key_field")
     # the accounting years: the last one and the R&D window ending with it
     last = as_of.year - 1
@@ -1008,7 +1017,7 @@ def _decide(
         if score < k.need:
             failed.append("hnte.innovation_score")
     else:
-        low, high = _score_range(ent, start, rows, inputs, k, valid)
+        low, high = _score_range(ent, start, rows, inputs, k, (valid, class1, own))
         if low == high:
             score = low
             if low < k.need:
@@ -1021,7 +1030,7 @@ def _decide(
                 missing.append("inputs.innovation_score")
     # 9 no major incident in the lookback
     for incident in ent.incidents:
-        if incident.kind.value in k.kinds and k.since <= incident.on <= as_of:
+        if incident.kind in k.kinds and k.since <= incident.on <= as_of:  # StrEnum: a str
             failed.append("hnte.no_major_incident")
             break
 
@@ -1047,7 +1056,7 @@ def _decide(
         (),
         deferred,
         {},
-        _CLASS2_NOTE if any(i.kind not in CLASS_I_IP for i in valid) else (),
+        _CLASS2_NOTE if valid > class1 else (),
         ent.id,
     )
 
@@ -1058,23 +1067,19 @@ def _score_range(
     rows: list[YearFigures | None],
     inputs: Mapping[str, Any],
     k: _Consts,
-    valid: Sequence[IntellectualProperty],
+    ip: tuple[int, int, bool],
 ) -> tuple[int, int]:
-    """``score_items`` summed as (low, high), without building the items."""
+    """``score_items`` summed as (low, high), without building the items.
+
+    ``ip`` is (valid IP items, of them Class I, any self-developed or of unknown origin).
+    """
     memo = k.memo
     given = inputs.get("ip_score") if inputs else None
     if given is None:
-        class1 = 0
-        own = False
-        for item in valid:
-            if item.kind in CLASS_I_IP:
-                class1 += 1
-            if item.acquired is None or item.acquired is Acquisition.OWN:
-                own = True
-        key: tuple[Any, ...] = ("ip", class1, len(valid), own, bool(ent.standards_led))
+        key: tuple[Any, ...] = ("ip", *ip, bool(ent.standards_led))
         found = memo.get(key)
         if found is None:
-            found = memo[key] = _ip_points(k, class1, len(valid), own, key[4])
+            found = memo[key] = _ip_points(k, ip[1], ip[0], ip[2], key[4])
         low, high = found
     else:
         low = high = given
