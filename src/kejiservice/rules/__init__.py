@@ -1,10 +1,12 @@
 """Eligibility rules: explained, dated verdicts.
 
 ``evaluate(rule_id, enterprise, as_of, **inputs)`` answers for one enterprise;
-``evaluate_many`` for a ledger; ``evaluate_all`` runs every family.
+``evaluate_many`` for a ledger; ``evaluate_all`` runs every family. A rule with a fast
+kernel (HNTE) decides from the numbers and builds the explanation when it is read
+(:class:`Deferred`).
 """
 
-from ._core import Criterion, Message, Outcome, PathOption, Proposal, Status, Verdict
+from ._core import Criterion, Deferred, Message, Outcome, PathOption, Proposal, Status, Verdict
 from ._registry import (
     RULES,
     RuleSpec,
@@ -22,6 +24,7 @@ from ._registry import (
 __all__ = [
     "RULES",
     "Criterion",
+    "Deferred",
     "Message",
     "Outcome",
     "PathOption",
