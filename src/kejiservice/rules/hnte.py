@@ -1123,14 +1123,18 @@ def _score_range(
                 sales = None
             else:
                 sales.append(each.sales_revenue)
+    growth = k.growth
     for values in (net, sales):
         if values is None:
             high += k.growth_max
-        else:
-            rate = _rate(values)
-            if rate is not None:
-                lo, hi = _points(k.growth, rate)
+            continue
+        rate = _rate(values)
+        if rate is None:
+            continue
+        for test, bound, lo, hi in growth:  # _points, inlined
+            if test(rate, bound):
                 low, high = low + lo, high + hi
+                break
     return low, high
 
 
