@@ -2,12 +2,16 @@
 
     uv run --extra columnar python benchmarks/bench_columnar.py [--rows 1000000] [--check 20000]
                                                      [--rule hnte ...] [--seed 7] [--repeat 3]
+                                                     [--irregular 0.05]
 
 Generates a synthetic ledger in memory with numpy (``--rows`` enterprises, three
 accounting years each, IP items, certificates, incidents, awards...), many of them
 placed exactly on a threshold (tech staff exactly 10%, R&D exactly at the band ratio of
 the three-year sum, last-year sales of exactly 5000万 / 2亿 and one fen more, 365 days,
-2000万 main revenue, the tech-SME limits). Then, per rule:
+2000万 main revenue, the tech-SME limits). Every enterprise has the same three years,
+so the year figures are read as views of the columns; ``--irregular F`` drops a share
+``F`` of the year rows (not the last year's), which makes the ledger take the per-year
+lookup path instead. Then, per rule:
 
 * columns: ``screen()`` over every row, enterprises per second (best of ``--repeat``);
 * objects: ``kejiservice.evaluate_many`` over ``--check`` rows rebuilt as
@@ -40,8 +44,12 @@ FIFTY_MILLION = 50_000_000_00  # fen
 TWO_HUNDRED_MILLION = 200_000_000_00
 
 
-def generate(rows: int, seed: int) -> Ledger:
-    """A synthetic ledger of ``rows`` enterprises, a good share of them on thresholds."""
+def generate(rows: int, seed: int, irregular: float = 0.0) -> Ledger:
+    """A synthetic ledger of ``rows`` enterprises, a good share of them on thresholds.
+
+    ``irregular``: the share of the first two years' rows to drop (0: every enterprise
+    has all three years).
+    """
     rng = np.random.default_rng(seed)
     n = rows
     as_of = AS_OF.toordinal()
@@ -137,6 +145,25 @@ def generate(rows: int, seed: int) -> Ledger:
         },
     }
     none = TECH_FIELDS.index(TechField.NONE)
+    years: dict[str, Any] = {
+        "row": row,
+        "year": year,
+        "sales_revenue": sales,
+        "main_business_revenue": main,
+        "total_income": total_income,
+        "non_taxable_income": untaxed,
+        "high_tech_income": hti,
+        "rd_expense": rd,
+        "rd_expense_domestic": domestic,
+        "cost_and_expense": cost,
+        "total_assets": assets,
+        "total_liabilities": debts,
+        "employees": employees,
+        "tech_staff": tech,
+    }
+    if irregular > 0:
+        keep = last | (rng.random(3 * n) >= irregular)
+        years = {k: v[keep] for k, v in years.items()}
     return Ledger.from_columns(
         registered_on=registered,
         industry=np.array(INDUSTRIES, dtype=object)[rng.integers(0, len(INDUSTRIES), n)],
@@ -146,22 +173,7 @@ def generate(rows: int, seed: int) -> Ledger:
         core_ip_owned=rng.integers(-1, 2, n),
         tech_field=np.where(rng.random(n) < 0.1, none, rng.integers(0, none, n)),
         innovation_score=np.where(rng.random(n) < 0.3, rng.integers(55, 90, n), MISSING),
-        years={
-            "row": row,
-            "year": year,
-            "sales_revenue": sales,
-            "main_business_revenue": main,
-            "total_income": total_income,
-            "non_taxable_income": untaxed,
-            "high_tech_income": hti,
-            "rd_expense": rd,
-            "rd_expense_domestic": domestic,
-            "cost_and_expense": cost,
-            "total_assets": assets,
-            "total_liabilities": debts,
-            "employees": employees,
-            "tech_staff": tech,
-        },
+        years=years,
         tables=tables,
     )
 
@@ -193,10 +205,13 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=3, help="columns: best of N runs")
+    parser.add_argument(
+        "--irregular", type=float, default=0.0, help="share of early year rows to drop"
+    )
     args = parser.parse_args()
 
     start = time.perf_counter()
-    ledger = generate(args.rows, args.seed)
+    ledger = generate(args.rows, args.seed, args.irregular)
     built = time.perf_counter() - start
     print(f"{len(ledger):,} enterprises generated with numpy in {built:.1f} s, as of {AS_OF}")
     rng = np.random.default_rng(args.seed + 1)

@@ -19,7 +19,10 @@ Representation, column by column:
   ``-1`` unknown, ``0`` false, ``1`` true;
 * enumerations: the index in :data:`TECH_FIELDS`, :data:`IP_KINDS`, :data:`ACQUISITIONS`,
   :data:`CERT_KINDS`, :data:`INCIDENT_KINDS`, :data:`LISTING_KINDS` (``-1`` absent);
-* dates: ``date.toordinal()``; an open end (no expiry) is :data:`OPEN_END`.
+* dates: ``date.toordinal()``; an open end (no expiry) is :data:`OPEN_END`;
+* industry codes: kept as text, and factorised when the ledger is built
+  (:meth:`Ledger.industry_codes`: the distinct codes and each row's index among them),
+  so kernels classify each distinct code once.
 
 Nothing here evaluates a rule: see :mod:`kejiservice.columnar._kernels`.
 """
@@ -27,6 +30,7 @@ Nothing here evaluates a rule: see :mod:`kejiservice.columnar._kernels`.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Final
@@ -80,6 +84,7 @@ __all__ = [
 
 I64 = NDArray[np.int64]
 Obj = NDArray[np.object_]
+Codes = tuple[tuple[Any, ...], NDArray[np.intp]]
 
 MISSING: Final = -(2**63)
 """An absent figure (the int64 minimum)."""
@@ -440,7 +445,15 @@ class Ledger:
     ``standards_led``, ``achievements``).
     """
 
-    __slots__ = ("_cache", "fallback_objects", "ints", "objects", "objs", "tables")
+    __slots__ = (
+        "_cache",
+        "_industry_codes",
+        "fallback_objects",
+        "ints",
+        "objects",
+        "objs",
+        "tables",
+    )
 
     def __init__(
         self,
@@ -450,6 +463,7 @@ class Ledger:
         tables: Mapping[str, Table],
         objects: tuple[Enterprise, ...] | None = None,
         fallback_objects: Mapping[int, Enterprise] | None = None,
+        industry_codes: Codes | None = None,
     ) -> None:
         self.ints = dict(ints)
         self.objs = dict(objs)
@@ -463,6 +477,11 @@ class Ledger:
                 raise ValueError(f"column {name!r} has shape {column.shape}, expected ({n},)")
         if objects is not None and len(objects) != n:
             raise ValueError(f"{len(objects)} objects for {n} rows")
+        if industry_codes is None:
+            industry_codes = _factorize(self.objs["industry"])
+        elif industry_codes[1].shape != (n,):
+            raise ValueError("one industry code per row")
+        self._industry_codes = industry_codes
 
     # ------------------------------------------------------------------ shape and access
 
@@ -521,8 +540,15 @@ class Ledger:
         """An enterprise-level int64 column by name."""
         return self.ints[name]
 
+    def industry_codes(self) -> Codes:
+        """The industry column as categories: the distinct codes (first seen first) and,
+        per row, the index of its code among them. Built with the ledger, so that kernels
+        classify each distinct code once without reading the strings row by row."""
+        return self._industry_codes
+
     def cache(self) -> dict[Any, Any]:
-        """A per-ledger memo for kernels (year lookups); cleared never, keyed by callers."""
+        """A per-ledger memo for kernels, keyed by callers: the year grid and item offsets
+        of :mod:`._grid`. Never cleared by the library; clearing it only costs time."""
         return self._cache
 
     # ------------------------------------------------------------------ construction
@@ -663,7 +689,24 @@ class Ledger:
             for x, off in zip(ledgers, offsets, strict=True)
             for row, ent in x.fallback_objects.items()
         }
-        return cls(ints=ints, objs=objs, tables=tables, objects=objects, fallback_objects=fallback)
+        categories = tuple(dict.fromkeys(c for x in ledgers for c in x.industry_codes()[0]))
+        position = {c: i for i, c in enumerate(categories)}
+        codes = np.concatenate(
+            [
+                np.array([position[c] for c in x.industry_codes()[0]] or [0], dtype=np.intp).take(
+                    x.industry_codes()[1]
+                )
+                for x in ledgers
+            ]
+        )
+        return cls(
+            ints=ints,
+            objs=objs,
+            tables=tables,
+            objects=objects,
+            fallback_objects=fallback,
+            industry_codes=(categories, codes),
+        )
 
     def select(self, keep: NDArray[np.bool_]) -> Ledger:
         """The rows where ``keep`` is true, in order."""
@@ -677,12 +720,14 @@ class Ledger:
         fallback = {
             int(renumber[row]): ent for row, ent in self.fallback_objects.items() if keep[row]
         }
+        categories, codes = self.industry_codes()
         return Ledger(
             ints={k: v[keep] for k, v in self.ints.items()},
             objs={k: v[keep] for k, v in self.objs.items()},
             tables={k: t.select(keep, renumber) for k, t in self.tables.items()},
             objects=objects,
             fallback_objects=fallback,
+            industry_codes=(categories, codes[keep]),
         )
 
     # ------------------------------------------------------------------ back to objects
@@ -810,6 +855,17 @@ class Ledger:
         """The per-row rule inputs held in columns (``innovation_score`` where given)."""
         score = int(self.ints["innovation_score"][row])
         return {} if score == MISSING else {"innovation_score": score}
+
+
+def _factorize(values: Obj) -> Codes:
+    """``(categories, codes)``: the distinct values first seen first, each row's index."""
+    items = values.tolist()
+    categories = tuple(dict.fromkeys(items))
+    position = {c: i for i, c in enumerate(categories)}
+    if len(items) == 1:
+        return categories, np.zeros(1, dtype=np.intp)
+    found = operator.itemgetter(*items)(position) if items else ()
+    return categories, np.fromiter(found, dtype=np.intp, count=len(items))
 
 
 def _ordinals(values: NDArray[Any]) -> I64:

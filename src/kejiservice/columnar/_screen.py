@@ -31,6 +31,7 @@ from ..models import Enterprise
 from ..params import ParameterSet, national
 from ..rules import RULES, Criterion, Outcome, Status, Verdict, evaluate
 from ._columns import MISSING, Ledger, fen_to_yuan
+from ._grid import row_block, year_grid
 from ._kernels import (
     KERNELS,
     O_ELIGIBLE,
@@ -47,6 +48,9 @@ from ._kernels import (
 
 __all__ = ["ScreenResult", "screen", "supported_rules"]
 
+_BLOCK_ROWS: Final = 1 << 17
+"""Rows per block: a screen runs block by block, so its temporaries stay small."""
+
 I64 = NDArray[np.int64]
 Bool = NDArray[np.bool_]
 
@@ -58,6 +62,13 @@ _SCALAR_INPUTS: Final[Mapping[str, Mapping[str, type]]] = {
     "sme_size": {"year": int},
     "above_scale": {"year": int},
 }
+
+
+def _blocks(n: int) -> list[tuple[int, int]]:
+    """``(start, stop)`` of blocks of at most :data:`_BLOCK_ROWS` rows, about equal."""
+    count = max(1, -(-n // _BLOCK_ROWS))
+    size = -(-n // count) if n else 0
+    return [(start, min(n, start + size)) for start in range(0, max(n, 1), max(size, 1))]
 
 
 def supported_rules() -> list[str]:
@@ -141,25 +152,39 @@ def screen(
     if not isinstance(ledger, Ledger):
         ledger = Ledger.from_enterprises(ledger)
     pset = params or national()
-    frame = Frame(ledger, as_of)
     groups = _region_groups(pset, ledger.region)
     codes = RULES[rule].codes
-    merged = KernelResult(codes, len(ledger))
+    n = len(ledger)
+    merged = KernelResult(codes, n, fill=False)
     versions: list[str] = []
-    group_of = np.zeros(len(ledger), dtype=np.int64)
+    group_of = np.zeros(n, dtype=np.int64)
     day = param_day(rule, as_of, checked)
+    kernel = KERNELS[rule]
+    runs: list[tuple[Bool, Params | None]] = []
     for index, (region, rows) in enumerate(groups):
         group_of[rows] = index
         version = pset.find(f"{rule}.rule_version", day, region)
         versions.append("-" if version is None else str(version.value))
-        if version is None:  # no version in force: the object path says "not applicable"
-            merged.undecided |= rows
-            continue
-        answer = KERNELS[rule](frame, Params(pset, day, region), checked)
-        if len(groups) == 1:
-            merged = answer
-        else:
-            merged.assign(rows, answer)
+        # no version in force: the object path says "not applicable"
+        runs.append((rows, None if version is None else Params(pset, day, region)))
+    if len(runs) != 1 or runs[0][1] is None:
+        merged.reset()
+    if n:
+        year_grid(ledger)  # blocks share what it finds out about the years
+    for start, stop in _blocks(n):
+        whole = start == 0 and stop == n
+        frame = Frame(ledger if whole else row_block(ledger, start, stop), as_of)
+        target = merged if whole else merged.view(start, stop)
+        for rows, p in runs:
+            here = rows if whole else rows[start:stop]
+            if p is None:
+                target.undecided |= here
+            elif len(runs) == 1:
+                kernel(frame, p, checked, target)
+            else:
+                answer = KernelResult(codes, stop - start, fill=False)
+                kernel(frame, p, checked, answer)
+                target.assign(here, answer)
     result = ScreenResult(rule, as_of, ledger, pset, checked, merged, versions, group_of)
     result._answer_by_objects((ledger.fallback != 0) | merged.undecided, errors == "collect")
     return result
