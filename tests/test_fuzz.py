@@ -465,6 +465,41 @@ def test_local_pack_loader_raises_only_pack_error(
         assert str(path) in str(exc)
 
 
+@pytest.mark.parametrize("number", ["❶", "²", "١٢", "１０", "-❷", "1.²"])
+def test_bug_pack_expression_with_non_ascii_digits(tmp_path: Path, number: str) -> None:
+    """Found by the 100,000-document run: ``str.isdigit`` took ❶ for a digit and the
+    number escaped as ``decimal.InvalidOperation``. Numbers are ASCII digits only."""
+    text = _PACK.read_text(encoding="utf-8").replace(
+        'test = "holds(hnte)"', f'test = "{number}"', 1
+    )
+    assert number in text
+    path = tmp_path / "pack.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(PackError) as caught:
+        load_pack(path)
+    assert str(path) in str(caught.value)
+    assert "criteria[1].test" in str(caught.value)
+
+
+def test_bug_parameter_layer_region_with_non_ascii_digits(tmp_path: Path) -> None:
+    text = _NAN_RATIO.replace('layer = "t"', 'layer = "t"\nregion = "４４"').replace(
+        "value = nan", 'value = "0.1"'
+    )
+    (tmp_path / "p.toml").write_text(text, encoding="utf-8")
+    problems = lint_layer(tmp_path)
+    assert any("region" in p for p in problems), problems
+    with pytest.raises(ParameterError, match="region"):
+        load_layer(tmp_path)
+
+
+def test_bug_pack_region_code_with_non_ascii_digits(tmp_path: Path) -> None:
+    text = _PACK.read_text(encoding="utf-8").replace('region = "449900"', 'region = "４４９９００"')
+    path = tmp_path / "pack.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(PackError, match="region"):
+        load_pack(path)
+
+
 # --------------------------------------------------------------------------- CLI
 
 

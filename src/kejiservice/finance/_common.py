@@ -247,7 +247,11 @@ def region_prefix(value: Any, key: str, out: Out) -> str:
     """A region code prefix of 2, 4 or 6 digits ("" or absent: anywhere)."""
     if value is None or value == "":
         return ""
-    if not isinstance(value, str) or not value.isdigit() or len(value) not in (2, 4, 6):
+    if (
+        not isinstance(value, str)
+        or not (value.isascii() and value.isdigit())
+        or len(value) not in (2, 4, 6)
+    ):
         out.add(key, "a region prefix has 2, 4 or 6 digits")
         return ""
     return value

@@ -73,7 +73,7 @@ def uscc_problem(code: str) -> str | None:
     bad = sorted({c for c in code if c not in _USCC_VALUE})
     if bad:
         return f"characters not allowed in a USCC (GB 32100-2015): {''.join(bad)}"
-    if not code[2:8].isdigit():
+    if not (code[2:8].isascii() and code[2:8].isdigit()):
         return "characters 3-8 of a USCC are the registering authority's region code (digits)"
     expected = uscc_check_character(code[:17])
     if code[17] != expected:

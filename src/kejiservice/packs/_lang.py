@@ -232,7 +232,7 @@ def tokenize(text: str) -> list[Token]:
             continue
         if ch == "=":
             raise ExprError("'=' is not an operator; write '==' for equality or '>=' / '<='", col)
-        if ch.isdigit() or (ch == "-" and i + 1 < n and text[i + 1].isdigit()):
+        if ch in _DIGITS or (ch == "-" and i + 1 < n and text[i + 1] in _DIGITS):
             i = _number(text, i, out)
             continue
         if ch in "\"'":
@@ -273,15 +273,19 @@ def tokenize(text: str) -> list[Token]:
     return out
 
 
+_DIGITS = frozenset("0123456789")
+"""Digits of a number: ASCII only (``str.isdigit`` also accepts ❶, ² and ١)."""
+
+
 def _number(text: str, i: int, out: list[Token]) -> int:
     start = i
     if text[i] == "-":
         i += 1
-    while i < len(text) and text[i].isdigit():
+    while i < len(text) and text[i] in _DIGITS:
         i += 1
-    if i < len(text) and text[i] == "." and i + 1 < len(text) and text[i + 1].isdigit():
+    if i < len(text) and text[i] == "." and i + 1 < len(text) and text[i + 1] in _DIGITS:
         i += 1
-        while i < len(text) and text[i].isdigit():
+        while i < len(text) and text[i] in _DIGITS:
             i += 1
     raw = text[start:i]
     j = i
@@ -652,7 +656,11 @@ def _arg_value(param: Param, arg: Arg, scope: Scope, fact: str) -> Any:
         return text
     if kind == "regions":
         code = str(text)
-        if arg.unit is not None or not code.isdigit() or len(code) not in (2, 4, 6):
+        if (
+            arg.unit is not None
+            or not (code.isascii() and code.isdigit())
+            or len(code) not in (2, 4, 6)
+        ):
             raise ExprError(
                 f"{fact}: a region is an administrative code of 2, 4 or 6 digits, not {arg.text!r}",
                 arg.col,

@@ -630,9 +630,9 @@ def _read_pack(path: Path, rules: frozenset[str]) -> tuple[Pack | None, list[Pac
         reader.add(("id",), f"{pack_id!r} is a national rule id")
         pack_id = None
     region = doc.get("region")
-    if not (isinstance(region, str) and len(region) == 6 and region.isdigit()) or (
-        isinstance(region, str) and region.startswith("00")
-    ):
+    if not (
+        isinstance(region, str) and len(region) == 6 and region.isascii() and region.isdigit()
+    ) or (isinstance(region, str) and region.startswith("00")):
         reader.add(("region",), 'a 6-digit administrative code as a string, e.g. "449900"')
         region = None
     if "version" in doc and not isinstance(doc["version"], str):

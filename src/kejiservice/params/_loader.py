@@ -415,7 +415,9 @@ def _layer_from(
         layer_name = str(meta.get("layer", default_name))
         layer_region = str(meta.get("region", ""))
         names_seen.add((layer_name, layer_region))
-        if layer_region and not (layer_region.isdigit() and len(layer_region) in (2, 4, 6)):
+        if layer_region and not (
+            layer_region.isascii() and layer_region.isdigit() and len(layer_region) in (2, 4, 6)
+        ):
             out.add("meta.region", "a region prefix has 2, 4 or 6 digits")
         name, region = layer_name, layer_region
         for key, param in found.items():
