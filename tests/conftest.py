@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -46,3 +47,15 @@ SHARED_VECTORS = REPO.parent / "shared" / "vectors"
 if REPO.name == "mutants" and not SHARED_VECTORS.is_dir():  # mutmut runs the tests in a copy
     SHARED_VECTORS = REPO.parent.parent / "shared" / "vectors"
 OWN_VECTORS = REPO / "tests" / "vectors"
+
+
+if "MUTANT_UNDER_TEST" in os.environ:
+    # mutmut forks each mutant's run from a process that has already run the tests, so
+    # the national pack's per-day tables (the HNTE kernel's parameters, its memoised IP
+    # and transformation points) would come from the unmutated code. Start each test
+    # without them.
+    @pytest.fixture(autouse=True)
+    def _fresh_parameter_memo() -> None:
+        from kejiservice.params import national
+
+        national().clear_memo()

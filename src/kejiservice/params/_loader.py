@@ -535,6 +535,16 @@ class ParameterSet:
             found = self._cache[(day, region)] = {}
         return found
 
+    def clear_memo(self) -> None:
+        """Forget the values and derived tables memoised per day and region.
+
+        Nothing needs this in normal use (the layers never change); mutation testing
+        does, so that a mutated rule kernel cannot answer from tables an earlier,
+        unmutated run left behind.
+        """
+        self._cache.clear()
+        self._derived.clear()
+
     def derived_memo(self, day: dt.date, region: str | None) -> dict[str, Any]:
         """A place for what rules derive from the values of ``day`` and ``region`` (joined
         sources, the value tables of fast kernels)."""
