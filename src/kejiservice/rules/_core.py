@@ -323,23 +323,25 @@ class Deferred:
 
     A kernel decides status, failed, missing and score from the numbers alone; the
     criteria (actual, required, gap, source, messages, proposals) and the parameters
-    used come from the full evaluation, run here on first read and then kept. The
-    verdict that reads it checks that the full evaluation decides exactly as the
-    kernel did (see :meth:`Verdict.criteria`).
+    used come from the full evaluation, ``make(*args)``, run here on first read and then
+    kept. The verdict that reads it checks that the full evaluation decides exactly as
+    the kernel did (see :attr:`Verdict.criteria`).
     """
 
-    __slots__ = ("_full", "_make")
+    __slots__ = ("_args", "_full", "_make")
 
-    def __init__(self, make: Callable[[], Verdict]) -> None:
-        self._make: Callable[[], Verdict] | None = make
+    def __init__(self, make: Callable[..., Verdict], *args: Any) -> None:
+        self._make: Callable[..., Verdict] | None = make
+        self._args: tuple[Any, ...] = args
         self._full: Verdict | None = None
 
     def full(self) -> Verdict:
         """The fully evaluated verdict (computed once)."""
         if self._full is None:
             assert self._make is not None
-            self._full = self._make()
+            self._full = self._make(*self._args)
             self._make = None
+            self._args = ()
         return self._full
 
 

@@ -782,6 +782,23 @@ def evaluate(ctx: Ctx) -> Verdict:
 # tests/test_fast_path.py holds the two paths equal on generated ledgers, at thresholds.
 
 _CLASS2_NOTE = (Message("note.hnte.class2_once"),)
+# every failed list by its bitmask, built once: a verdict allocates as little as it can
+# (fewer new containers, less work for the garbage collector in a long batch)
+_FAILED = tuple(
+    tuple(code for bit, code in enumerate(CODES) if mask >> bit & 1)
+    for mask in range(1 << len(CODES))
+)
+_KEY_SPAN = 1 << 20  # memo keys: counts below this are packed into one int
+_NO_EXTRAS: dict[str, Any] = {}  # shared and never written: Verdict.extras is a Mapping
+
+
+def _explain(
+    ent: Enterprise, as_of: dt.date, params: ParameterSet, inputs: Mapping[str, Any]
+) -> Verdict:
+    """The full evaluation a kernel's verdict defers to."""
+    return evaluate(Ctx(ent, as_of, params, inputs))
+
+
 _ZERO = Decimal(0)
 _TESTS: dict[str | None, Callable[[Decimal, Any], bool]] = {
     "at_least": operator.ge,
@@ -837,7 +854,7 @@ class _Consts:
     organisation_max: int
     growth: Table
     growth_max: int
-    memo: dict[tuple[Any, ...], tuple[int, int]] = attrs.field(factory=dict, eq=False)
+    memo: dict[int, tuple[int, int]] = attrs.field(factory=dict, eq=False)
 
 
 def _consts(params: ParameterSet, as_of: dt.date, region: str | None) -> _Consts | None:
@@ -880,6 +897,8 @@ def _consts(params: ParameterSet, as_of: dt.date, region: str | None) -> _Consts
     except (KeyError, OverflowError):
         # not in force that day, or a value the full evaluation must explain
         found = None
+    if found is not None and not 0 < found.rd_years < _KEY_SPAN:
+        found = None  # the full evaluation explains a window that long (or that short)
     memo["\x01hnte.kernel"] = found
     return found
 
@@ -916,12 +935,12 @@ def _decide(
     inputs: Mapping[str, Any],
     k: _Consts,
 ) -> Verdict:
-    failed: list[str] = []
+    failed = 0  # bit i: criterion CODES[i] failed
     missing: list[str] = []
     # 1 registered for a year
     registered = ent.registered_on
     if (as_of - registered).days < k.min_age_days:
-        failed.append("hnte.registered_one_year")
+        failed |= 1  # hnte.registered_one_year
     # 2 core IP
     valid = class1 = 0  # IP valid on as_of (IntellectualProperty.valid_on, inlined)
     own = False
@@ -940,13 +959,13 @@ def _decide(
     if owned is None:
         missing.append("core_ip_owned")
     elif not (owned and valid):
-        failed.append("hnte.core_ip")
+        failed |= 2  # hnte.core_ip
     # 3 key field
     field = ent.tech_field
     if field is None:
         missing.append("tech_field")
     elif field is TechField.NONE:
-        failed.append("hnte.key_field")
+        failed |= 4  # hnte.key_field
     # the accounting years: the last one and the R&D window ending with it
     last = as_of.year - 1
     start = max(last - k.rd_years + 1, registered.year)
@@ -961,7 +980,7 @@ def _decide(
     if row is None or row.tech_staff is None or row.employees is None:
         missing.extend(_absent(row, last, _TECH))
     elif row.employees == 0 or row.tech_staff < k.tech_min * row.employees:
-        failed.append("hnte.tech_staff_ratio")
+        failed |= 8  # hnte.tech_staff_ratio
     # 5, 6 R&D over the window
     if not rows:
         missing.append(f"years[{last}]")
@@ -993,11 +1012,11 @@ def _decide(
             assert last_sales is not None
             band = 0 if last_sales <= k.band1_max else 1 if last_sales <= k.band2_max else 2
             if sales == 0 or rd < k.band_ratio[band] * sales:
-                failed.append("hnte.rd_expense_ratio")
+                failed |= 16  # hnte.rd_expense_ratio
         if gaps_domestic:
             missing.extend(gaps_domestic)
         elif rd == 0 or domestic < k.domestic_min * rd:
-            failed.append("hnte.domestic_rd_share")
+            failed |= 32  # hnte.domestic_rd_share
     # 7 high-tech income, last year
     if (
         row is None
@@ -1009,29 +1028,29 @@ def _decide(
     else:
         income = row.total_income - row.non_taxable_income
         if income <= 0 or row.high_tech_income < k.hti_min * income:
-            failed.append("hnte.high_tech_income_share")
+            failed |= 64  # hnte.high_tech_income_share
     # 8 innovation score
     score: int | None = inputs.get("innovation_score") if inputs else None
     score_min = score_max = None
     if score is not None:
         if score < k.need:
-            failed.append("hnte.innovation_score")
+            failed |= 128  # hnte.innovation_score
     else:
-        low, high = _score_range(ent, start, rows, inputs, k, (valid, class1, own))
+        low, high = _score_range(ent, start, rows, inputs, k, valid, class1, own)
         if low == high:
             score = low
             if low < k.need:
-                failed.append("hnte.innovation_score")
+                failed |= 128  # hnte.innovation_score
         else:
             score_min, score_max = low, high
             if high < k.need:
-                failed.append("hnte.innovation_score")
+                failed |= 128  # hnte.innovation_score
             elif low < k.need:
                 missing.append("inputs.innovation_score")
     # 9 no major incident in the lookback
     for incident in ent.incidents:
         if incident.kind in k.kinds and k.since <= incident.on <= as_of:  # StrEnum: a str
-            failed.append("hnte.no_major_incident")
+            failed |= 256  # hnte.no_major_incident
             break
 
     if failed:
@@ -1040,14 +1059,14 @@ def _decide(
         status = Outcome.UNDETERMINED
     else:
         status = Outcome.ELIGIBLE
-    deferred = Deferred(lambda: evaluate(Ctx(ent, as_of, params, inputs)))
+    deferred = Deferred(_explain, ent, as_of, params, inputs)
     return Verdict(
         RULE,
         k.version,
         as_of,
         status,
         deferred,
-        tuple(failed),
+        _FAILED[failed],
         tuple(dict.fromkeys(missing)) if missing else (),
         score,
         score_min,
@@ -1055,7 +1074,7 @@ def _decide(
         "all_conditions" if status is Outcome.ELIGIBLE else None,
         (),
         deferred,
-        {},
+        _NO_EXTRAS,
         _CLASS2_NOTE if valid > class1 else (),
         ent.id,
     )
@@ -1067,19 +1086,26 @@ def _score_range(
     rows: list[YearFigures | None],
     inputs: Mapping[str, Any],
     k: _Consts,
-    ip: tuple[int, int, bool],
+    valid: int,
+    class1: int,
+    own: bool,
 ) -> tuple[int, int]:
     """``score_items`` summed as (low, high), without building the items.
 
-    ``ip`` is (valid IP items, of them Class I, any self-developed or of unknown origin).
+    ``valid``: IP items valid on as_of; ``class1``: of them Class I; ``own``: any of them
+    self-developed or of unknown origin.
     """
     memo = k.memo
     given = inputs.get("ip_score") if inputs else None
     if given is None:
-        key: tuple[Any, ...] = ("ip", *ip, bool(ent.standards_led))
-        found = memo.get(key)
-        if found is None:
-            found = memo[key] = _ip_points(k, ip[1], ip[0], ip[2], key[4])
+        standards = bool(ent.standards_led)
+        if class1 < _KEY_SPAN:
+            key = -(((valid * _KEY_SPAN + class1) << 2) | own << 1 | standards) - 1  # < 0
+            found = memo.get(key)
+            if found is None:
+                found = memo[key] = _ip_points(k, class1, valid, own, standards)
+        else:
+            found = _ip_points(k, class1, valid, own, standards)
         low, high = found
     else:
         low = high = given
@@ -1092,10 +1118,12 @@ def _score_range(
             total = 0
             for year in range(start, start + len(rows)):
                 total += counts.get(_YEAR_TEXT.get(year) or str(year), 0)
-            key = ("transformation", total, len(rows))
-            found = memo.get(key)
+            key = total * _KEY_SPAN + len(rows)  # rd_years < _KEY_SPAN (_consts)
+            found = memo.get(key) if total >= 0 else None  # IP keys are < 0
             if found is None:
-                found = memo[key] = _points(k.transformation, Decimal(total) / Decimal(len(rows)))
+                found = _points(k.transformation, Decimal(total) / Decimal(len(rows)))
+                if total >= 0:
+                    memo[key] = found
             low, high = low + found[0], high + found[1]
     else:
         low, high = low + given, high + given
