@@ -649,7 +649,9 @@ def test_pinned_edges_land_where_the_policy_says() -> None:
 
 def test_amounts_that_columns_cannot_hold_fall_back_to_objects() -> None:
     doc = _hnte_doc(y2024={"rd_expense": "2400000.005", "rd_expense_domestic": "2400000"})
-    huge = _hnte_doc(y2024={"sales_revenue": str(MAX_FEN), "main_business_revenue": "1"})
+    # the largest amount load accepts (10^15 yuan) is beyond what int64 fen hold exactly
+    huge = _hnte_doc(y2024={"sales_revenue": "1000000000000000", "main_business_revenue": "1"})
+    assert Decimal("1000000000000000") * 100 > MAX_FEN
     ents = [load(Enterprise, doc), load(Enterprise, huge), load(Enterprise, _hnte_doc())]
     ledger = Ledger.from_enterprises(ents, keep_objects=False)
     assert int(ledger.fallback[0]) & INEXACT_MONEY

@@ -245,6 +245,51 @@ def test_bug_achievement_year_key_non_ascii_digits() -> None:
         kejiservice.load(Enterprise, {**_FAR, "achievements_transformed": {"２０２４": 3}})
 
 
+@pytest.mark.parametrize(
+    ("amount", "ok"),
+    [
+        ("1000000000000000", True),  # 10^15 yuan, the largest accepted
+        ("1000000000000000.00000001", False),
+        ("9999999999999999999999999999999999999", False),
+        ("0.00000001", True),  # eight places
+        ("0.000000001", False),
+        ("1.000000000", True),  # nine places written, an exact value
+    ],
+)
+def test_bug_money_beyond_exact_arithmetic_is_refused(amount: str, ok: bool) -> None:
+    """Found by the 100,000-document CLI run: an R&D expense of a thousand digits passed
+    load and crashed tech_sme's ratio formatting with decimal.InvalidOperation. Money is
+    now at most 10^15 yuan with at most 8 decimal places (exact in 28 digits)."""
+    doc = {**_FAR, "years": [{"year": 2024, "rd_expense": amount}]}
+    if ok:
+        assert kejiservice.load(Enterprise, doc).years[0].rd_expense == Decimal(amount)
+    else:
+        with pytest.raises(InvalidInput, match=r"years\[0\]\.rd_expense"):
+            kejiservice.load(Enterprise, doc)
+
+
+@pytest.mark.parametrize("rule", ["hnte", "tech_sme", "super_deduction", "innovative_sme"])
+def test_bug_extreme_ratios_are_shown_not_raised(rule: str) -> None:
+    """The largest figure over the smallest: ratios of 10^23 are formatted, not raised."""
+    year = {
+        "sales_revenue": "0.00000001",
+        "total_income": "0.00000001",
+        "non_taxable_income": "0",
+        "high_tech_income": "1000000000000000",
+        "rd_expense": "1000000000000000",
+        "rd_expense_domestic": "1000000000000000",
+        "employees": 1,
+        "tech_staff": 1,
+    }
+    doc = {**_FAR, "registered_on": "2015-01-01"}
+    doc["years"] = [{"year": y, **year} for y in (2022, 2023, 2024)]
+    verdict = kejiservice.evaluate(rule, doc, AS_OF)
+    shown = json.dumps(verdict.to_dict(), ensure_ascii=False)
+    verdict.explain("zh")
+    if rule == "hnte":
+        assert "100000000000000000000000.000000" in shown  # rd / sales, six places
+
+
 # --------------------------------------------------------------------------- ledgers
 
 line_docs = st.one_of(

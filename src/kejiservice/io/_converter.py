@@ -47,6 +47,12 @@ E = TypeVar("E", bound=BaseException)
 
 # ASCII digits only: \d would also accept other scripts' digits ("١٢٣", "２０２４").
 _DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+MAX_MONEY = Decimal(10) ** 15
+"""The largest amount of money accepted (10^15 yuan, far above any enterprise's figures):
+with at most :data:`MONEY_PLACES` decimals, every sum, ratio test and gap the rules
+compute stays exact in Decimal's 28 digits."""
+MONEY_PLACES = 8
+_FINEST = Decimal(1).scaleb(-MONEY_PLACES)
 _MONEY_RE = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
 _YEAR_KEY_RE = re.compile(r"^[0-9]{4}$")
 
@@ -88,6 +94,13 @@ def _structure_decimal(value: Any, _: type) -> Decimal:
         raise _ShapeError(f"not a decimal number of yuan: {value[:40]!r}") from exc
     if amount < 0:
         raise _ShapeError(f"money must not be negative, got {value}")
+    if amount > MAX_MONEY:
+        raise _ShapeError(
+            f"money above {MAX_MONEY:,} yuan (10^15) is beyond what the rules compute "
+            f"exactly, got {value[:40]!r}"
+        )
+    if amount.as_tuple().exponent < -MONEY_PLACES and amount != amount.quantize(_FINEST):  # type: ignore[operator]
+        raise _ShapeError(f"money has at most {MONEY_PLACES} decimal places, got {value[:40]!r}")
     return amount
 
 

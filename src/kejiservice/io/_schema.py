@@ -23,7 +23,10 @@ __all__ = ["enterprise_schema"]
 _MONEY = {
     "type": "string",
     "pattern": r"^\s*[+]?(\d+(\.\d*)?|\.\d+)\s*$",
-    "description": "a non-negative decimal number of yuan, as a string",
+    "description": (
+        "a non-negative decimal number of yuan, as a string: at most 10^15 yuan, "
+        "at most 8 decimal places"
+    ),
 }
 _DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 _RENAMES = {"start": "from", "end": "to"}

@@ -12,6 +12,7 @@ Messages are rendered from the catalogs in ``messages/`` only when read.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import enum
 import functools
 import string
@@ -181,15 +182,25 @@ def fmt_ratio(value: Decimal | None) -> str | None:
     """A ratio shown to six decimals, rounded down so a shortfall never looks like a pass."""
     if value is None:
         return None
-    return format(value.quantize(_SIX, rounding=ROUND_FLOOR), "f")
+    return format(value.quantize(_SIX, rounding=ROUND_FLOOR, context=_wide(value)), "f")
 
 
 def pct(value: Decimal | None) -> str:
     """A ratio as a percentage for messages: ``0.05`` -> ``5%``, floored at 4 decimals."""
     if value is None:
         return "?"
-    shown = (value * 100).quantize(Decimal("0.0001"), rounding=ROUND_FLOOR).normalize()
-    return f"{format(shown, 'f')}%"
+    scaled = value.scaleb(2)
+    shown = scaled.quantize(_FOUR, rounding=ROUND_FLOOR, context=_wide(scaled))
+    return f"{format(shown.normalize(_wide(shown)), 'f')}%"
+
+
+_FOUR = Decimal("0.0001")
+
+
+def _wide(value: Decimal) -> decimal.Context:
+    """A context with room for ``value`` to a few decimals (a ratio of a large figure to a
+    tiny one can need more than the default 28 digits)."""
+    return decimal.Context(prec=max(28, value.adjusted() + 12))
 
 
 # --------------------------------------------------------------------------- results
