@@ -23,9 +23,9 @@ from hypothesis import strategies as st
 import kejiservice
 from kejiservice.errors import KejiserviceError, ParameterError
 from kejiservice.models import Enterprise, YearFigures
-from kejiservice.params import ParameterSet, load_layer, national
+from kejiservice.params import Band, ParameterSet, load_layer, national
 from kejiservice.rules import hnte
-from kejiservice.rules._core import Ctx, Deferred, Outcome
+from kejiservice.rules._core import Ctx, Deferred, Outcome, band_for
 from kejiservice.sample import ledger
 from kejiservice.testing import THRESHOLDS, enterprises
 
@@ -219,7 +219,7 @@ def test_a_disagreeing_kernel_is_reported_not_hidden() -> None:
     flipped = Outcome.ELIGIBLE if full.status is not Outcome.ELIGIBLE else Outcome.INELIGIBLE
     deferred = Deferred(lambda: full)
     wrong = attrs.evolve(full, status=flipped, criteria=deferred, params=deferred)
-    with pytest.raises(KejiserviceError, match="disagree on status"):
+    with pytest.raises(KejiserviceError, match=r"disagree on status .* please report it$"):
         _ = wrong.criteria
     right = attrs.evolve(full, criteria=Deferred(lambda: full), params=())
     assert right.criteria == full.criteria
@@ -286,6 +286,26 @@ def _boundary_cases() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
         )
     for score in (70, 71):
         cases.append((f"score {score}", builders.enterprise(), {"innovation_score": score}))
+    for granted in (builders.AS_OF, builders.AS_OF + dt.timedelta(days=1)):
+        ip = [{"kind": "invention_patent", "granted_on": granted.isoformat(), "core": True}]
+        cases.append((f"only IP granted {granted}", builders.enterprise(ip=ip), {}))
+    for year in (last, last - 1, last - 2):
+        doc = builders.enterprise()
+        for row in doc["years"]:
+            if row["year"] == year:
+                del row["sales_revenue"]
+                row.pop("main_business_revenue", None)
+        cases.append((f"no sales in {year}", doc, {}))
+    for value in ("0.5", "0.99", "1", "0"):  # year-2 values between 0 and 1 still divide
+        doc = builders.set_figure(builders.enterprise(), last - 1, "sales_revenue", value)
+        doc = builders.set_figure(doc, last - 1, "total_assets", value)
+        doc = builders.set_figure(doc, last - 1, "total_liabilities", "0")
+        for key in ("main_business_revenue", "total_income", "high_tech_income"):
+            doc = builders.set_figure(doc, last - 1, key, "0")
+        doc = builders.set_figure(doc, last - 1, "non_taxable_income", "0")
+        doc = builders.set_figure(doc, last - 1, "rd_expense", "0")
+        doc = builders.set_figure(doc, last - 1, "rd_expense_domestic", "0")
+        cases.append((f"year-2 figures of {value}", doc, {}))
     return cases
 
 
@@ -294,3 +314,54 @@ def _boundary_cases() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
 )
 def test_kernel_at_the_edges(doc: dict[str, Any], inputs: dict[str, Any]) -> None:
     assert_same(national(), kejiservice.load(Enterprise, doc), builders.AS_OF, inputs)
+
+
+def test_repr_shows_every_field_by_its_constructor_name() -> None:
+    verdict = kejiservice.evaluate("hnte", ledger()[0], AS_OF)
+    shown = repr(verdict)
+    assert shown.startswith("Verdict(rule='hnte', rule_version='2016', as_of=datetime.date(")
+    assert ", criteria=(Criterion(code='hnte.registered_one_year'" in shown
+    assert ", params=(ParamValue(name=" in shown
+    assert shown.endswith(f"enterprise_id={verdict.enterprise_id!r})")
+
+
+@given(
+    bands=st.lists(
+        st.tuples(
+            st.sampled_from(["at_least", "above", "at_most", "below", None]),
+            st.decimals(-5, 5, places=2),
+            st.integers(0, 9),
+            st.integers(0, 9),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    value=st.decimals(-6, 6, places=3),
+)
+def test_band_tables_read_like_band_for(
+    bands: list[tuple[str | None, Any, int, int]], value: Any
+) -> None:
+    """The kernel's compiled tables answer as ``band_for`` does, with or without a
+    catch-all row (no match: 0-0)."""
+    table = tuple(
+        Band(label=str(i), points_min=lo, points_max=lo + hi, op=op, bound=bound if op else None)
+        for i, (op, bound, lo, hi) in enumerate(bands)
+    )
+    found = band_for(table, value)
+    assert hnte._points(hnte._table(table), value) == (found.points_min, found.points_max)
+
+
+def test_memo_keys_beyond_their_span_are_computed_directly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Counts too large to pack into a memo key (a million IP items) skip the memo."""
+    monkeypatch.setattr(hnte, "_KEY_SPAN", 1)
+    national().clear_memo()
+    try:
+        assert hnte.decide(ledger()[0], AS_OF, national(), {}) is None  # rd_years >= span
+        monkeypatch.setattr(hnte, "_KEY_SPAN", 4)
+        national().clear_memo()
+        for ent in ledger()[:60]:
+            assert_same(national(), ent, AS_OF, {})
+    finally:
+        national().clear_memo()
