@@ -286,6 +286,12 @@ def _boundary_cases() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
         )
     for score in (70, 71):
         cases.append((f"score {score}", builders.enterprise(), {"innovation_score": score}))
+    parts = {"ip_score": 10, "transformation_score": 10, "organisation_score": 10}
+    for growth in (10, 20):  # an exact score from the parts: 40 fails, 50 fails too
+        doc = builders.set_figure(builders.enterprise(), last, "tech_staff", 0)
+        cases.append(
+            (f"exact score, tech staff failing ({growth})", doc, {**parts, "growth_score": growth})
+        )
     for granted in (builders.AS_OF, builders.AS_OF + dt.timedelta(days=1)):
         ip = [{"kind": "invention_patent", "granted_on": granted.isoformat(), "core": True}]
         cases.append((f"only IP granted {granted}", builders.enterprise(ip=ip), {}))
@@ -363,5 +369,26 @@ def test_memo_keys_beyond_their_span_are_computed_directly(
         national().clear_memo()
         for ent in ledger()[:60]:
             assert_same(national(), ent, AS_OF, {})
+        ip = [
+            {"kind": "invention_patent", "granted_on": "2020-01-01", "core": True} for _ in range(6)
+        ]
+        for standards in ([], [{"level": "national", "year": 2023, "rank": 1}]):
+            doc = builders.enterprise(ip=ip, standards_led=standards)
+            assert_same(national(), kejiservice.load(Enterprise, doc), builders.AS_OF, {})
     finally:
         national().clear_memo()
+
+
+def test_years_after_2099_read_their_achievement_counts() -> None:
+    """Window years beyond the kernel's table of year texts (1900-2099) still find
+    their achievement counts."""
+    doc = builders.enterprise()
+    for row in doc["years"]:
+        row["year"] += 125
+    doc["achievements_transformed"] = {str(row["year"]): 5 for row in doc["years"]}
+    day = dt.date(builders.AS_OF.year + 125, 6, 30)
+    ent = kejiservice.load(Enterprise, doc)
+    assert_same(national(), ent, day, {})
+    verdict = kejiservice.evaluate("hnte", ent, day)
+    items = verdict.criterion("hnte.innovation_score").detail["items"]
+    assert [i.band for i in items if i.name == "transformation"] == ["A"]
