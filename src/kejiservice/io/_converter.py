@@ -99,7 +99,7 @@ def _structure_decimal(value: Any, _: type) -> Decimal:
             f"money above {MAX_MONEY:,} yuan (10^15) is beyond what the rules compute "
             f"exactly, got {value[:40]!r}"
         )
-    if amount.as_tuple().exponent < -MONEY_PLACES and amount != amount.quantize(_FINEST):  # type: ignore[operator]
+    if amount != amount.quantize(_FINEST):  # exact: at most 16 + 8 digits here
         raise _ShapeError(f"money has at most {MONEY_PLACES} decimal places, got {value[:40]!r}")
     return amount
 

@@ -226,11 +226,8 @@ def evaluate_many(
     day = _as_of(as_of)
     checked = _inputs(spec, inputs)
     pset = params or national()
-    decide = spec.decide
     for item in enterprises:
-        ent = item if isinstance(item, Enterprise) else _enterprise(item)
-        found = None if decide is None else decide(ent, day, pset, checked)
-        yield found if found is not None else spec.run(Ctx(ent, day, pset, checked))
+        yield spec.verdict(_enterprise(item), day, pset, checked)
 
 
 @attrs.frozen

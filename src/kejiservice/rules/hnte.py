@@ -26,7 +26,6 @@ from ..models import (
     CLASS_I_IP,
     Acquisition,
     Enterprise,
-    IntellectualProperty,
     TechField,
     YearFigures,
 )
@@ -490,98 +489,70 @@ def _growth_rate(values: list[Decimal]) -> tuple[Decimal | None, str]:
     return (second / first + third / second) / 2 - 1, "three_years"
 
 
-def _growth_values(ent: Enterprise, years: list[int], field: str) -> list[Decimal] | None:
+def _growth_item(ctx: Ctx, name: str, years: list[int], field: str) -> ScoreItem:
+    bands = ctx.p("hnte.score.growth")
     values: list[Decimal] = []
     for year in years:
-        row = ent.year(year)
+        row = ctx.ent.year(year)
         value = None
         if row is not None:
             value = row.net_assets if field == "net_assets" else row.sales_revenue
         if value is None:
-            return None
+            return ScoreItem(name, 0, max(b.points_max for b in bands), "unknown")
         values.append(value)
-    return values
-
-
-def _growth_range(
-    values: list[Decimal] | None, bands: tuple[Band, ...]
-) -> tuple[int, int, str, Band | None, Decimal | None]:
-    """Points range, basis, band and rate of one growth item (``None`` values: unknown)."""
-    if values is None:
-        return 0, max(b.points_max for b in bands), "unknown", None, None
     rate, basis = _growth_rate(values)
     if rate is None:
-        return 0, 0, basis, None, None
+        return ScoreItem(name, 0, 0, basis)
     band = band_for(bands, rate)
-    return band.points_min, band.points_max, basis, band, rate
+    return ScoreItem(name, band.points_min, band.points_max, basis, band.label, fmt_ratio(rate))
 
 
-def _growth_item(ctx: Ctx, name: str, years: list[int], field: str) -> ScoreItem:
-    bands = ctx.p("hnte.score.growth")
-    low, high, basis, band, rate = _growth_range(_growth_values(ctx.ent, years, field), bands)
-    if band is None:
-        return ScoreItem(name, low, high, basis)
-    return ScoreItem(name, low, high, basis, band.label, fmt_ratio(rate))
-
-
-def _ip_range(
-    valid: tuple[IntellectualProperty, ...], standards_led: bool, get: Callable[[str], Any]
-) -> tuple[int, int, Band, int, int]:
-    """Points range of the IP item from the objective facts: (low, high, band, I, II)."""
-    class1 = sum(1 for i in valid if i.ip_class == 1)
-    class2 = len(valid) - class1
+def _ip_points(
+    class1: int, count: int, own: bool, standards: bool, get: Callable[[str], Any]
+) -> tuple[int, int, Band]:
+    """Points range and count band of the IP item from its counts: ``class1`` of the
+    ``count`` valid items are Class I; ``own``: any of them self-developed (or of unknown
+    origin); ``standards``: led a standard. ``get`` reads a parameter (``Ctx.p`` records
+    it; the kernel passes its table of the day)."""
     if class1:
         band = band_for(get("hnte.score.ip_count_class1"), Decimal(class1))
     else:
-        band = band_for(get("hnte.score.ip_count_class2"), Decimal(class2))
-    count_lo, count_hi = band.points_min, band.points_max
-    acquisitions = {i.acquired for i in valid}
+        band = band_for(get("hnte.score.ip_count_class2"), Decimal(count))
     own_max: int = get("hnte.score.ip_acquisition_own_max")
     other_max: int = get("hnte.score.ip_acquisition_other_max")
-    if not valid:
-        acq_lo, acq_hi = 0, 0
-    elif Acquisition.OWN in acquisitions or None in acquisitions:
-        acq_lo, acq_hi = 1, own_max
-    else:
-        acq_lo, acq_hi = 1, other_max
+    acq_lo, acq_hi = (1, own_max if own else other_max) if count else (0, 0)
     bonus_max: int = get("hnte.score.standards_bonus_max")
-    bonus_lo, bonus_hi = (1, bonus_max) if standards_led else (0, 0)
+    bonus_lo, bonus_hi = (1, bonus_max) if standards else (0, 0)
     expert_max = get("hnte.score.ip_advancement_max") + get("hnte.score.ip_core_support_max")
     cap: int = get("hnte.score.ip_subtotal_max")
-    low = min(cap, count_lo + acq_lo + bonus_lo)
-    high = min(cap, count_hi + acq_hi + bonus_hi + expert_max)
-    return low, high, band, class1, class2
+    low = min(cap, band.points_min + acq_lo + bonus_lo)
+    high = min(cap, band.points_max + acq_hi + bonus_hi + expert_max)
+    return low, high, band
 
 
 def _ip_item(ctx: Ctx) -> ScoreItem:
     valid = ctx.ent.valid_ip(ctx.as_of)
-    low, high, band, class1, class2 = _ip_range(valid, bool(ctx.ent.standards_led), ctx.p)
+    class1 = sum(1 for i in valid if i.ip_class == 1)
+    class2 = len(valid) - class1
+    own = any(i.acquired is None or i.acquired is Acquisition.OWN for i in valid)
+    low, high, band = _ip_points(class1, len(valid), own, bool(ctx.ent.standards_led), ctx.p)
     return ScoreItem(
         "ip", low, high, "objective+expert", band.label, f"class I {class1}, class II {class2}"
     )
 
 
-def _transformation_range(
-    counts: Mapping[str, int] | None, years: list[int], bands: tuple[Band, ...]
-) -> tuple[int, int, Band | None, Decimal | None]:
-    """Points range, band and yearly average of the transformation item."""
+def _transformation_item(ctx: Ctx, years: list[int]) -> ScoreItem:
+    counts = ctx.ent.achievements_transformed
+    bands = ctx.p("hnte.score.transformation")
     if not counts or not years:
-        return 0, max(b.points_max for b in bands), None, None
+        return ScoreItem("transformation", 0, max(b.points_max for b in bands), "unknown")
     total = sum(counts.get(str(y), 0) for y in years)
     average = Decimal(total) / Decimal(len(years))
     band = band_for(bands, average)
-    return band.points_min, band.points_max, band, average
-
-
-def _transformation_item(ctx: Ctx, years: list[int]) -> ScoreItem:
-    bands = ctx.p("hnte.score.transformation")
-    low, high, band, average = _transformation_range(ctx.ent.achievements_transformed, years, bands)
-    if band is None or average is None:
-        return ScoreItem("transformation", low, high, "unknown")
     return ScoreItem(
         "transformation",
-        low,
-        high,
+        band.points_min,
+        band.points_max,
         "objective",
         band.label,
         fmt(average.quantize(Decimal("0.01"))),
@@ -842,13 +813,7 @@ class _Consts:
     need: int
     kinds: frozenset[str]
     since: dt.date
-    ip_class1: Table
-    ip_class2: Table
-    own_max: int
-    other_max: int
-    bonus_max: int
-    expert_max: int
-    ip_cap: int
+    values: Mapping[str, Any]  # every hnte.* value of the day, read by _ip_points
     transformation: Table
     transformation_max: int
     organisation_max: int
@@ -881,13 +846,7 @@ def _consts(params: ParameterSet, as_of: dt.date, region: str | None) -> _Consts
             need=v["hnte.innovation_score_pass"],
             kinds=frozenset(v["hnte.incident_kinds"]),
             since=as_of - dt.timedelta(days=v["hnte.incident_lookback_days"]),
-            ip_class1=_table(v["hnte.score.ip_count_class1"]),
-            ip_class2=_table(v["hnte.score.ip_count_class2"]),
-            own_max=v["hnte.score.ip_acquisition_own_max"],
-            other_max=v["hnte.score.ip_acquisition_other_max"],
-            bonus_max=v["hnte.score.standards_bonus_max"],
-            expert_max=v["hnte.score.ip_advancement_max"] + v["hnte.score.ip_core_support_max"],
-            ip_cap=v["hnte.score.ip_subtotal_max"],
+            values=v,
             transformation=_table(v["hnte.score.transformation"]),
             transformation_max=max(b.points_max for b in v["hnte.score.transformation"]),
             organisation_max=v["hnte.score.organisation_max"],
@@ -1103,9 +1062,11 @@ def _score_range(
             key = -(((valid * _KEY_SPAN + class1) << 2) | own << 1 | standards) - 1  # < 0
             found = memo.get(key)
             if found is None:
-                found = memo[key] = _ip_points(k, class1, valid, own, standards)
+                found = memo[key] = _ip_points(class1, valid, own, standards, k.values.__getitem__)[
+                    :2
+                ]
         else:
-            found = _ip_points(k, class1, valid, own, standards)
+            found = _ip_points(class1, valid, own, standards, k.values.__getitem__)[:2]
         low, high = found
     else:
         low = high = given
@@ -1181,17 +1142,3 @@ def _rate(values: list[Decimal]) -> Decimal | None:
             return third / second - _ONE
         return (second / first + third / second) / _TWO - _ONE
     return _growth_rate(values)[0]
-
-
-def _ip_points(k: _Consts, class1: int, count: int, own: bool, standards: bool) -> tuple[int, int]:
-    """The IP item's range from its counts (``_ip_range`` on numbers, memoised per day)."""
-    if class1:
-        low, high = _points(k.ip_class1, Decimal(class1))
-    else:
-        low, high = _points(k.ip_class2, Decimal(count))
-    if count:
-        low += 1
-        high += k.own_max if own else k.other_max
-    if standards:
-        low, high = low + 1, high + k.bonus_max
-    return min(k.ip_cap, low), min(k.ip_cap, high + k.expert_max)
