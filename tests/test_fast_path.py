@@ -392,3 +392,76 @@ def test_years_after_2099_read_their_achievement_counts() -> None:
     verdict = kejiservice.evaluate("hnte", ent, day)
     items = verdict.criterion("hnte.innovation_score").detail["items"]
     assert [i.band for i in items if i.name == "transformation"] == ["A"]
+
+
+def test_decided_builds_the_same_verdict_as_the_constructor() -> None:
+    """``decided`` sets the slots directly; it must set every field, to the same values."""
+    deferred = Deferred(lambda: None)
+    fields = {
+        "rule": "hnte",
+        "rule_version": "2016",
+        "as_of": AS_OF,
+        "status": Outcome.UNDETERMINED,
+        "failed": ("hnte.core_ip",),
+        "missing": ("tech_field",),
+        "score": None,
+        "score_min": 41,
+        "score_max": 77,
+        "path": None,
+        "notes": (),
+        "enterprise_id": "X1",
+    }
+    fast = _core_decided(deferred=deferred, **fields)
+    slow = hnte.Verdict(criteria=deferred, params=deferred, **fields)
+    for field in attrs.fields(hnte.Verdict):  # every slot set (else AttributeError)
+        assert getattr(fast, field.name) == getattr(slow, field.name), field.name
+    assert fast.paths == ()
+    assert fast.extras == {}
+    assert fast.pending_criteria is deferred
+    assert fast.pending_params is deferred
+
+
+def _core_decided(**kwargs: Any) -> hnte.Verdict:
+    from kejiservice.rules._core import decided
+
+    return decided(**kwargs)
+
+
+def _window(ent: Enterprise, years: tuple[YearFigures, ...]) -> Enterprise:
+    return attrs.evolve(ent, years=years)
+
+
+@pytest.mark.parametrize(
+    "shape",
+    ["in_order", "reversed", "one_year_twice", "four_years", "young", "one_figure_gone"],
+)
+@pytest.mark.parametrize("inputs", [{}, {"innovation_score": 71}])
+def test_the_usual_window_shortcut_and_the_general_walk_agree(
+    shape: str, inputs: dict[str, Any]
+) -> None:
+    """The kernel writes out the usual case (exactly the three window years, in order,
+    every figure given) and walks the years otherwise; both must match the full rule."""
+    checked = 0
+    for ent in ledger():
+        window = tuple(
+            sorted((y for y in ent.years if 2023 <= y.year <= 2025), key=lambda y: y.year)
+        )
+        if len(window) != 3:
+            continue
+        first, second, third = window
+        if shape == "in_order":
+            years: tuple[YearFigures, ...] = window
+        elif shape == "reversed":
+            years = (third, second, first)
+        elif shape == "one_year_twice":  # only unvalidated objects look like this
+            years = (first, second, attrs.evolve(second, sales_revenue=None))
+        elif shape == "four_years":
+            years = (attrs.evolve(first, year=2022), *window)
+        elif shape == "young":  # registered in 2024: a two-year window
+            ent = attrs.evolve(ent, registered_on=dt.date(2024, 3, 1))
+            years = window
+        else:
+            years = (first, attrs.evolve(second, total_liabilities=None), third)
+        assert_same(national(), _window(ent, years), AS_OF, inputs)
+        checked += 1
+    assert checked >= 10

@@ -43,6 +43,7 @@ from ._core import (
     add_days,
     band_for,
     combine,
+    decided,
     fmt,
     fmt_ratio,
     not_in_force,
@@ -760,7 +761,13 @@ _FAILED = tuple(
     for mask in range(1 << len(CODES))
 )
 _KEY_SPAN = 1 << 20  # memo keys: counts below this are packed into one int
-_NO_EXTRAS: dict[str, Any] = {}  # shared and never written: Verdict.extras is a Mapping
+# enum members as module constants: reading ``Outcome.ELIGIBLE`` goes through the enum
+# metaclass each time, a noticeable share of a fast verdict
+_OWN = Acquisition.OWN
+_NO_FIELD = TechField.NONE
+_ELIGIBLE = Outcome.ELIGIBLE
+_INELIGIBLE = Outcome.INELIGIBLE
+_UNDETERMINED = Outcome.UNDETERMINED
 
 
 def _explain(
@@ -912,7 +919,7 @@ def _decide(
             valid += 1
             if item.kind in CLASS_I_IP:
                 class1 += 1
-            if item.acquired is None or item.acquired is Acquisition.OWN:
+            if item.acquired is None or item.acquired is _OWN:
                 own = True
     owned = ent.core_ip_owned
     if owned is None:
@@ -923,17 +930,28 @@ def _decide(
     field = ent.tech_field
     if field is None:
         missing.append("tech_field")
-    elif field is TechField.NONE:
+    elif field is _NO_FIELD:
         failed |= 4  # hnte.key_field
     # the accounting years: the last one and the R&D window ending with it
     last = as_of.year - 1
     start = max(last - k.rd_years + 1, registered.year)
     size = last - start + 1
-    rows: list[YearFigures | None] = [None] * size if size > 0 else []
-    for each in ent.years:  # the first row of a year, as ent.year() finds it
-        at = each.year - start
-        if 0 <= at < size and rows[at] is None:
-            rows[at] = each
+    years = ent.years
+    rows: list[YearFigures | None]
+    if (  # the usual ledger: exactly the window's years, in order
+        size == 3
+        and len(years) == 3
+        and years[0].year == start
+        and years[1].year == start + 1
+        and years[2].year == last
+    ):
+        rows = list(years)
+    else:
+        rows = [None] * size if size > 0 else []
+        for each in years:  # the first row of a year, as ent.year() finds it
+            at = each.year - start
+            if 0 <= at < size and rows[at] is None:
+                rows[at] = each
     row = rows[-1] if rows else ent.year(last)
     # 4 tech staff, last year
     if row is None or row.tech_staff is None or row.employees is None:
@@ -947,7 +965,32 @@ def _decide(
         sales = rd = domestic = _ZERO
         gaps_rd: list[str] = []
         gaps_domestic: list[str] = []
-        for year, found in enumerate(rows, start):
+        first = second = None
+        if size == 3:
+            first, second = rows[0], rows[1]
+        if (  # the usual window, written out: three years, every figure given
+            first is not None
+            and second is not None
+            and row is not None
+            and first.sales_revenue is not None
+            and first.rd_expense is not None
+            and first.rd_expense_domestic is not None
+            and second.sales_revenue is not None
+            and second.rd_expense is not None
+            and second.rd_expense_domestic is not None
+            and row.sales_revenue is not None
+            and row.rd_expense is not None
+            and row.rd_expense_domestic is not None
+        ):
+            sales = first.sales_revenue + second.sales_revenue + row.sales_revenue
+            rd = first.rd_expense + second.rd_expense + row.rd_expense
+            domestic = (
+                first.rd_expense_domestic + second.rd_expense_domestic + row.rd_expense_domestic
+            )
+            rows_left: list[YearFigures | None] = []
+        else:
+            rows_left = rows
+        for year, found in enumerate(rows_left, start):
             if found is None:
                 gaps_rd.extend(_absent(None, year, _RD))
                 gaps_domestic.extend(_absent(None, year, _DOMESTIC))
@@ -1013,27 +1056,27 @@ def _decide(
             break
 
     if failed:
-        status = Outcome.INELIGIBLE
+        status, path = _INELIGIBLE, None
     elif missing:
-        status = Outcome.UNDETERMINED
+        status, path = _UNDETERMINED, None
     else:
-        status = Outcome.ELIGIBLE
-    deferred = Deferred(_explain, ent, as_of, params, inputs)
-    return Verdict(
+        status, path = _ELIGIBLE, "all_conditions"
+    return decided(
         RULE,
         k.version,
         as_of,
         status,
-        deferred,
+        Deferred(_explain, ent, as_of, params, inputs),
         _FAILED[failed],
-        tuple(dict.fromkeys(missing)) if missing else (),
+        ()
+        if not missing
+        else (missing[0],)
+        if len(missing) == 1
+        else tuple(dict.fromkeys(missing)),
         score,
         score_min,
         score_max,
-        "all_conditions" if status is Outcome.ELIGIBLE else None,
-        (),
-        deferred,
-        _NO_EXTRAS,
+        path,
         _CLASS2_NOTE if valid > class1 else (),
         ent.id,
     )
@@ -1096,49 +1139,77 @@ def _score_range(
     given = inputs.get("growth_score") if inputs else None
     if given is not None:
         return low + given, high + given
-    net: list[Decimal] | None = []
-    sales: list[Decimal] | None = []
-    for each in rows:
-        if each is None:
-            net = sales = None
-            break
-        if net is not None:
-            if each.total_assets is None or each.total_liabilities is None:
-                net = None
-            else:
-                net.append(each.total_assets - each.total_liabilities)
-        if sales is not None:
-            if each.sales_revenue is None:
-                sales = None
-            else:
-                sales.append(each.sales_revenue)
     growth = k.growth
-    for values in (net, sales):
-        if values is None:
+    first = second = third = None
+    if len(rows) == 3:
+        first, second, third = rows
+    if first is not None and second is not None and third is not None:  # the usual case
+        rates: tuple[Decimal | None, ...] = (
+            _rate3(
+                first.total_assets - first.total_liabilities,
+                second.total_assets - second.total_liabilities,
+                third.total_assets - third.total_liabilities,
+            )
+            if first.total_assets is not None
+            and first.total_liabilities is not None
+            and second.total_assets is not None
+            and second.total_liabilities is not None
+            and third.total_assets is not None
+            and third.total_liabilities is not None
+            else _ABSENT,
+            _rate3(first.sales_revenue, second.sales_revenue, third.sales_revenue)
+            if first.sales_revenue is not None
+            and second.sales_revenue is not None
+            and third.sales_revenue is not None
+            else _ABSENT,
+        )
+    else:
+        rates = (_window_rate(rows, _net_assets), _window_rate(rows, _sales))
+    for rate in rates:
+        if rate is _ABSENT:  # a figure absent: anywhere from 0 to the best band
             high += k.growth_max
-            continue
-        rate = _rate(values)
-        if rate is None:
-            continue
-        for test, bound, lo, hi in growth:  # _points, inlined
-            if test(rate, bound):
-                low, high = low + lo, high + hi
-                break
+        elif rate is not None:
+            for test, bound, lo, hi in growth:  # _points, inlined
+                if test(rate, bound):
+                    low, high = low + lo, high + hi
+                    break
     return low, high
 
 
+def _net_assets(row: YearFigures) -> Decimal | None:
+    if row.total_assets is None or row.total_liabilities is None:
+        return None
+    return row.total_assets - row.total_liabilities
+
+
+def _sales(row: YearFigures) -> Decimal | None:
+    return row.sales_revenue
+
+
+def _window_rate(
+    rows: list[YearFigures | None], get: Callable[[YearFigures], Decimal | None]
+) -> Decimal | None:
+    """``_growth_rate``'s rate of ``get`` over the window; :data:`_ABSENT` when a figure
+    (or a year) is absent."""
+    values: list[Decimal] = []
+    for row in rows:
+        value = None if row is None else get(row)
+        if value is None:
+            return _ABSENT
+        values.append(value)
+    return _growth_rate(values)[0]
+
+
+_ABSENT = Decimal("NaN")  # a growth rate that cannot be known (told apart by identity)
 _YEAR_TEXT = {year: str(year) for year in range(1900, 2100)}
 _ONE = Decimal(1)
 _TWO = Decimal(2)
 
 
-def _rate(values: list[Decimal]) -> Decimal | None:
-    """``_growth_rate``'s rate, with the usual three-year case written out."""
-    if len(values) == 3:
-        first, second, third = values
-        if first < 0 or second < 0 or third < 0 or second == 0:
-            return None
-        if first == 0:
-            return third / second - _ONE
-        return (second / first + third / second) / _TWO - _ONE
-    return _growth_rate(values)[0]
+def _rate3(first: Decimal, second: Decimal, third: Decimal) -> Decimal | None:
+    """``_growth_rate``'s rate over three year-end values, written out."""
+    if first < 0 or second < 0 or third < 0 or second == 0:
+        return None
+    if first == 0:
+        return third / second - _ONE
+    return (second / first + third / second) / _TWO - _ONE
