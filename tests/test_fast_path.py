@@ -354,7 +354,67 @@ def test_band_tables_read_like_band_for(
         for i, (op, bound, lo, hi) in enumerate(bands)
     )
     found = band_for(table, value)
-    assert hnte._points(hnte._table(table), value) == (found.points_min, found.points_max)
+    compiled = hnte._table(table)
+    assert hnte._points(compiled, value) == (found.points_min, found.points_max)
+    ladder = hnte._ladder(compiled)
+    if ladder is not None:  # the bisection reads it as the walk does
+        assert ladder.read(value) == (found.points_min, found.points_max)
+
+
+@given(
+    bounds=st.lists(st.decimals(-5, 5, places=2), min_size=1, max_size=6, unique=True),
+    strict=st.lists(st.booleans(), min_size=6, max_size=6),
+    catch_all=st.booleans(),
+    offset=st.sampled_from(["0", "0.01", "-0.01", "0.001", "-0.001"]),
+    pick=st.integers(0, 5),
+)
+def test_falling_ladders_read_like_band_for_on_and_next_to_every_bound(
+    bounds: list[Any], strict: list[bool], catch_all: bool, offset: str, pick: int
+) -> None:
+    """Tables of the growth table's shape (at_least/above, falling bounds, a catch-all
+    or not) are read by bisection, exactly as band_for reads them, at every bound."""
+    from decimal import Decimal
+
+    ordered = sorted(bounds, reverse=True)
+    table = [
+        Band(
+            label=str(i),
+            points_min=i,
+            points_max=i + 1,
+            op="above" if strict[i] else "at_least",
+            bound=bound,
+        )
+        for i, bound in enumerate(ordered)
+    ]
+    if catch_all:
+        table.append(Band(label="-", points_min=0, points_max=9, op=None, bound=None))
+    ladder = hnte._ladder(hnte._table(tuple(table)))
+    assert ladder is not None
+    value = ordered[pick % len(ordered)] + Decimal(offset)
+    found = band_for(tuple(table), value)
+    assert ladder.read(value) == (found.points_min, found.points_max)
+
+
+def test_other_table_shapes_are_walked() -> None:
+    from decimal import Decimal
+
+    def band(op: str | None, bound: str | None) -> Band:
+        return Band(
+            label="x",
+            points_min=1,
+            points_max=2,
+            op=op,
+            bound=None if bound is None else Decimal(bound),
+        )
+
+    for shape in (
+        [band("at_most", "1"), band(None, None)],  # not at_least/above
+        [band("at_least", "1"), band("at_least", "2")],  # rising
+        [band("at_least", "1"), band("above", "1")],  # not strictly falling
+        [band(None, None), band("at_least", "1")],  # a catch-all before the end
+    ):
+        assert hnte._ladder(hnte._table(tuple(shape))) is None
+    assert hnte._consts(national(), AS_OF, None).growth_ladder is not None  # national
 
 
 def test_memo_keys_beyond_their_span_are_computed_directly(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -777,6 +778,30 @@ def _explain(
     return evaluate(Ctx(ent, as_of, params, inputs))
 
 
+class _Explain(Deferred):
+    """``Deferred(_explain, ent, as_of, params, inputs)`` with its arguments in slots
+    rather than a tuple: one object fewer for every verdict the kernel decides."""
+
+    __slots__ = ("_as_of", "_ent", "_inputs", "_params")
+
+    def __init__(
+        self, ent: Enterprise, as_of: dt.date, params: ParameterSet, inputs: Mapping[str, Any]
+    ) -> None:
+        self._full = None
+        self._ent: Enterprise | None = ent
+        self._as_of = as_of
+        self._params = params
+        self._inputs = inputs
+
+    def full(self) -> Verdict:
+        """The fully evaluated verdict (computed once)."""
+        if self._full is None:
+            assert self._ent is not None
+            self._full = _explain(self._ent, self._as_of, self._params, self._inputs)
+            self._ent = None
+        return self._full
+
+
 _ZERO = Decimal(0)
 _TESTS: dict[str | None, Callable[[Decimal, Any], bool]] = {
     "at_least": operator.ge,
@@ -805,6 +830,47 @@ def _points(table: Table, value: Decimal) -> tuple[int, int]:
 
 
 @attrs.frozen
+class _Ladder:
+    """A band table read with one bisection instead of a walk: its rows test
+    ``at_least`` / ``above`` with strictly falling bounds, optionally followed by a
+    catch-all (the shape of the national growth table)."""
+
+    bounds: tuple[Decimal, ...]  # ascending
+    strict: tuple[bool, ...]  # per bound: the row tests ``above``
+    points: tuple[tuple[int, int], ...]  # per bound
+    rest: tuple[int, int]  # no row met: the catch-all's points, else 0-0
+
+    def read(self, value: Decimal) -> tuple[int, int]:
+        """``_points(table, value)``."""
+        at = bisect_right(self.bounds, value)  # bounds[:at] <= value
+        if at and self.strict[at - 1] and self.bounds[at - 1] == value:
+            at -= 1  # "above" a bound equal to the value: the next row down is met
+        return self.points[at - 1] if at else self.rest
+
+
+def _ladder(table: Table) -> _Ladder | None:
+    """``table`` as a :class:`_Ladder`, or ``None`` when it has another shape."""
+    rows = list(table)
+    rest = (0, 0)
+    if rows and rows[-1][0] is _TESTS[None]:
+        rest = rows.pop()[2:]
+    if any(test not in (operator.ge, operator.gt) for test, *_ in rows):
+        return None
+    bounds = [bound for _, bound, _, _ in rows]
+    if any(not isinstance(b, Decimal) or not b.is_finite() for b in bounds):
+        return None
+    if any(low >= high for low, high in zip(bounds[1:], bounds, strict=False)):
+        return None  # not strictly falling: a walk reads it
+    rows.reverse()
+    return _Ladder(
+        bounds=tuple(b for _, b, _, _ in rows),
+        strict=tuple(test is operator.gt for test, *_ in rows),
+        points=tuple((low, high) for _, _, low, high in rows),
+        rest=(rest[0], rest[1]),
+    )
+
+
+@attrs.frozen
 class _Consts:
     """The parameter values of one day and region, laid out for ``decide``."""
 
@@ -825,6 +891,7 @@ class _Consts:
     transformation_max: int
     organisation_max: int
     growth: Table
+    growth_ladder: _Ladder | None
     growth_max: int
     memo: dict[int, tuple[int, int]] = attrs.field(factory=dict, eq=False)
 
@@ -858,6 +925,7 @@ def _consts(params: ParameterSet, as_of: dt.date, region: str | None) -> _Consts
             transformation_max=max(b.points_max for b in v["hnte.score.transformation"]),
             organisation_max=v["hnte.score.organisation_max"],
             growth=_table(v["hnte.score.growth"]),
+            growth_ladder=_ladder(_table(v["hnte.score.growth"])),
             growth_max=max(b.points_max for b in v["hnte.score.growth"]),
         )
     except (KeyError, OverflowError):
@@ -1066,7 +1134,7 @@ def _decide(
         k.version,
         as_of,
         status,
-        Deferred(_explain, ent, as_of, params, inputs),
+        _Explain(ent, as_of, params, inputs),
         _FAILED[failed],
         ()
         if not missing
@@ -1165,14 +1233,13 @@ def _score_range(
         )
     else:
         rates = (_window_rate(rows, _net_assets), _window_rate(rows, _sales))
+    ladder = k.growth_ladder
     for rate in rates:
         if rate is _ABSENT:  # a figure absent: anywhere from 0 to the best band
             high += k.growth_max
         elif rate is not None:
-            for test, bound, lo, hi in growth:  # _points, inlined
-                if test(rate, bound):
-                    low, high = low + lo, high + hi
-                    break
+            lo, hi = ladder.read(rate) if ladder is not None else _points(growth, rate)
+            low, high = low + lo, high + hi
     return low, high
 
 
