@@ -232,3 +232,104 @@ def test_schema_describes_the_contract() -> None:
     assert {"type": "null"} in schema["$defs"]["IntellectualProperty"]["properties"]["expires_on"][
         "anyOf"
     ]
+
+
+def _money_outcome(fn: Any, *args: Any) -> tuple[str, Any]:
+    from kejiservice.io._converter import _ShapeError
+
+    try:
+        value = fn(*args)
+    except _ShapeError as exc:
+        return ("error", str(exc))
+    return ("value", (str(value), value))
+
+
+@given(
+    text=st.one_of(
+        st.text(alphabet="0123456789.+- \t", max_size=30),
+        st.from_regex(r"\s?[0-9]{1,17}(\.[0-9]{0,10})?\s?", fullmatch=True),
+    )
+)
+def test_the_plain_money_short_cut_answers_as_the_full_checks(text: str) -> None:
+    """Plain amounts skip the step-by-step checks; whatever the text, the answer (value,
+    or error and message) is the one the checks give."""
+    from decimal import Decimal
+
+    from kejiservice.io._converter import _checked_money, _structure_decimal
+
+    assert _money_outcome(_structure_decimal, text, Decimal) == _money_outcome(
+        _checked_money, text, text.strip()
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("999999999999999.99999999", "999999999999999.99999999"),  # the short cut's largest
+        ("1000000000000000", "1000000000000000"),  # 10^15 itself: checked, accepted
+        ("1.000000000", "1.000000000"),  # nine places, all zero: checked, accepted
+        (" 12. ", "12"),
+        (".5", "0.5"),
+        ("+7", "7"),
+    ],
+)
+def test_money_at_the_short_cuts_edges(text: str, expected: str) -> None:
+    from decimal import Decimal
+
+    doc = {"name": "x", "industry": "C3911", "registered_on": "2020-01-01"}
+    doc["years"] = [{"year": 2024, "sales_revenue": text}]  # type: ignore[assignment]
+    ent = load(Enterprise, doc)
+    assert ent.years[0].sales_revenue == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1000000000000000.01", "money above"),
+        ("0.123456789", "at most 8 decimal places"),
+        ("-1", "must not be negative"),
+        ("١٢", "not a decimal number"),
+    ],
+)
+def test_money_beyond_the_short_cut_is_still_refused(text: str, message: str) -> None:
+    doc = {"name": "x", "industry": "C3911", "registered_on": "2020-01-01"}
+    doc["years"] = [{"year": 2024, "sales_revenue": text}]  # type: ignore[assignment]
+    with pytest.raises(InvalidInput) as caught:
+        load(Enterprise, doc)
+    assert caught.value.problems[0].path == "$.years[0].sales_revenue"
+    assert message in caught.value.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "path"),
+    [
+        ("sales_revenue", 12, "$.years[0].sales_revenue"),
+        ("employees", "12", "$.years[0].employees"),
+        ("year", None, "$.years[0].year"),
+    ],
+)
+def test_optional_fields_keep_their_checks_and_paths(field: str, value: Any, path: str) -> None:
+    """Optional fields have hooks of their own (not looked up per value): same checks."""
+    doc: dict[str, Any] = {"name": "x", "industry": "C3911", "registered_on": "2020-01-01"}
+    doc["years"] = [{"year": 2024, field: value}]
+    with pytest.raises(InvalidInput) as caught:
+        load(Enterprise, doc)
+    assert [p.path for p in caught.value.problems] == [path]
+
+
+def test_optional_enums_and_dates_are_read() -> None:
+    doc: dict[str, Any] = {
+        "name": "x",
+        "industry": "C3911",
+        "registered_on": "2020-01-01",
+        "tech_field": "biomedicine",
+        "ip": [{"kind": "invention_patent", "granted_on": "2021-01-01", "acquired": "own"}],
+    }
+    ent = load(Enterprise, doc)
+    assert ent.tech_field == "biomedicine"
+    assert ent.ip[0].acquired == "own"
+    assert ent.ip[0].expires_on is None
+    doc["ip"][0]["acquired"] = "stolen"
+    with pytest.raises(InvalidInput) as caught:
+        load(Enterprise, doc)
+    assert caught.value.problems[0].path == "$.ip[0].acquired"

@@ -29,6 +29,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from ..errors import InvalidInput, Problem
 from ..models import (
+    Acquisition,
     Award,
     Certification,
     Enterprise,
@@ -36,6 +37,7 @@ from ..models import (
     IntellectualProperty,
     Listing,
     StandardLed,
+    TechField,
     YearFigures,
     enterprise_problems,
 )
@@ -54,6 +56,9 @@ compute stays exact in Decimal's 28 digits."""
 MONEY_PLACES = 8
 _FINEST = Decimal(1).scaleb(-MONEY_PLACES)
 _MONEY_RE = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
+# the usual amount, which passes every check below: at most 15 digits before the point
+# (below 10^15), at most MONEY_PLACES after it, no sign
+_PLAIN_MONEY_RE = re.compile(r"[0-9]{1,15}(\.[0-9]{0,8})?")
 _YEAR_KEY_RE = re.compile(r"^[0-9]{4}$")
 
 
@@ -86,6 +91,14 @@ def _structure_decimal(value: Any, _: type) -> Decimal:
         hint = ' (write money as a JSON string such as "48000000.00")'
         raise _ShapeError(f"money must be a string of yuan, got {_describe(value)}{hint}")
     text = value.strip()
+    if _PLAIN_MONEY_RE.fullmatch(text):
+        return Decimal(text)
+    return _checked_money(value, text)
+
+
+def _checked_money(value: str, text: str) -> Decimal:
+    """``text`` (``value`` stripped) as money, checked step by step (any amount that is
+    not plainly fine; tests hold the short cut above to the same answers)."""
     if not _MONEY_RE.match(text):
         raise _ShapeError(f"not a decimal number of yuan: {value[:40]!r}")
     try:
@@ -177,6 +190,15 @@ def _without_tracebacks(exc: E) -> E:
     return exc
 
 
+def _optional(hook: Callable[[Any, Any], Any], inner: type) -> Callable[[Any, Any], Any]:
+    """The hook of ``inner | None`` (cattrs would look ``inner``'s hook up on every call)."""
+
+    def structure(value: Any, _: Any) -> Any:
+        return None if value is None else hook(value, inner)
+
+    return structure
+
+
 def _structure_list(item_type: type[T]) -> Callable[[Any, type], tuple[T, ...]]:
     def hook(value: Any, _: type) -> tuple[T, ...]:
         if not isinstance(value, list):
@@ -238,6 +260,17 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(int, _structure_int)
     conv.register_structure_hook(bool, _structure_bool)
     conv.register_structure_hook(str, _structure_str)
+    optional: tuple[tuple[Any, Callable[[Any, Any], Any]], ...] = (
+        (Decimal, _structure_decimal),
+        (int, _structure_int),
+        (bool, _structure_bool),
+        (dt.date, _structure_date),
+        (str, _structure_str),
+        (Acquisition, _structure_enum),
+        (TechField, _structure_enum),
+    )
+    for inner, hook in optional:
+        conv.register_structure_hook(inner | None, _optional(hook, inner))
     conv.register_structure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, enum.StrEnum), _structure_enum
     )
