@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import textwrap
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -373,8 +374,6 @@ def test_falling_ladders_read_like_band_for_on_and_next_to_every_bound(
 ) -> None:
     """Tables of the growth table's shape (at_least/above, falling bounds, a catch-all
     or not) are read by bisection, exactly as band_for reads them, at every bound."""
-    from decimal import Decimal
-
     ordered = sorted(bounds, reverse=True)
     table = [
         Band(
@@ -396,8 +395,6 @@ def test_falling_ladders_read_like_band_for_on_and_next_to_every_bound(
 
 
 def test_other_table_shapes_are_walked() -> None:
-    from decimal import Decimal
-
     def band(op: str | None, bound: str | None) -> Band:
         return Band(
             label="x",
@@ -525,3 +522,69 @@ def test_the_usual_window_shortcut_and_the_general_walk_agree(
         assert_same(national(), _window(ent, years), AS_OF, inputs)
         checked += 1
     assert checked >= 10
+
+
+def test_a_ladder_without_a_catch_all_gives_nothing_below_its_last_bound() -> None:
+    table = (
+        Band(label="a", points_min=5, points_max=6, op="at_least", bound=Decimal("0.2")),
+        Band(label="b", points_min=3, points_max=4, op="above", bound=Decimal("0.1")),
+    )
+    ladder = hnte._ladder(hnte._table(table))
+    assert ladder is not None
+    assert ladder.read(Decimal("0.1")) == (0, 0) == _band_points(table, Decimal("0.1"))
+    assert ladder.read(Decimal("-3")) == (0, 0)
+    assert ladder.read(Decimal("0.2")) == (5, 6)
+    assert ladder.read(Decimal("0.15")) == (3, 4)
+    # whole-number bounds (the IP count tables' unit) compare with Decimal values too
+    counted = (Band(label="n", points_min=1, points_max=2, op="at_least", bound=3),)
+    ladder = hnte._ladder(hnte._table(counted))
+    assert ladder is not None
+    assert ladder.read(Decimal(3)) == (1, 2)
+    assert ladder.read(Decimal("2.99")) == (0, 0)
+
+
+def _band_points(table: tuple[Band, ...], value: Any) -> tuple[int, int]:
+    found = band_for(table, value)
+    return found.points_min, found.points_max
+
+
+@pytest.mark.parametrize("first", ["-1", "0", "4"])
+@pytest.mark.parametrize("second", ["-1", "0", "5"])
+@pytest.mark.parametrize("third", ["-1", "0", "7"])
+def test_the_written_out_growth_rate_is_the_general_one(
+    first: str, second: str, third: str
+) -> None:
+    """Negative and zero year-end values (net assets can be negative) in every place."""
+    values = [Decimal(first), Decimal(second), Decimal(third)]
+    assert hnte._rate3(*values) == hnte._growth_rate(values)[0]
+
+
+@pytest.mark.parametrize(
+    "net",
+    [(-1, 5, 6), (5, -1, 6), (5, 6, -1), (0, 5, 6), (5, 0, 6), (0, 0, 6), (4, 5, 7)],
+)
+def test_net_asset_growth_with_negative_and_zero_years(net: tuple[int, int, int]) -> None:
+    """The kernel's growth item over net assets (assets - liabilities) below and at 0."""
+    ent = next(e for e in ledger() if len(e.years) >= 3 and e.registered_on.year < 2020)
+    window = sorted(ent.years, key=lambda y: y.year)[-3:]
+    assert [y.year for y in window] == [2023, 2024, 2025]
+    years = tuple(
+        attrs.evolve(
+            row,
+            total_assets=Decimal(max(value, 0) * 1_000_000),
+            total_liabilities=Decimal(max(-value, 0) * 1_000_000),
+        )
+        for row, value in zip(window, net, strict=True)
+    )
+    assert_same(national(), attrs.evolve(ent, years=years), AS_OF, {})
+
+
+def test_the_deferred_explanation_is_computed_once_and_lets_go_of_its_inputs() -> None:
+    ent = ledger()[0]
+    verdict = hnte.decide(ent, AS_OF, national(), {})
+    assert verdict is not None
+    deferred = verdict.pending_criteria
+    assert isinstance(deferred, hnte._Explain)
+    assert deferred.full() is deferred.full()  # computed once
+    assert deferred._ent is None  # the enterprise is no longer held
+    assert deferred.full() == hnte.evaluate(Ctx(ent, AS_OF, national(), {}))

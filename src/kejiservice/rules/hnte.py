@@ -19,6 +19,7 @@ import operator
 from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 import attrs
@@ -835,7 +836,7 @@ class _Ladder:
     ``at_least`` / ``above`` with strictly falling bounds, optionally followed by a
     catch-all (the shape of the national growth table)."""
 
-    bounds: tuple[Decimal, ...]  # ascending
+    bounds: tuple[Decimal | int, ...]  # ascending
     strict: tuple[bool, ...]  # per bound: the row tests ``above``
     points: tuple[tuple[int, int], ...]  # per bound
     rest: tuple[int, int]  # no row met: the catch-all's points, else 0-0
@@ -856,10 +857,7 @@ def _ladder(table: Table) -> _Ladder | None:
         rest = rows.pop()[2:]
     if any(test not in (operator.ge, operator.gt) for test, *_ in rows):
         return None
-    bounds = [bound for _, bound, _, _ in rows]
-    if any(not isinstance(b, Decimal) or not b.is_finite() for b in bounds):
-        return None
-    if any(low >= high for low, high in zip(bounds[1:], bounds, strict=False)):
+    if any(lower >= upper for (_, upper, _, _), (_, lower, _, _) in pairwise(rows)):
         return None  # not strictly falling: a walk reads it
     rows.reverse()
     return _Ladder(
@@ -1275,7 +1273,7 @@ _TWO = Decimal(2)
 
 def _rate3(first: Decimal, second: Decimal, third: Decimal) -> Decimal | None:
     """``_growth_rate``'s rate over three year-end values, written out."""
-    if first < 0 or second < 0 or third < 0 or second == 0:
+    if second <= 0 or first < 0 or third < 0:
         return None
     if first == 0:
         return third / second - _ONE
