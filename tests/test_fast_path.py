@@ -588,3 +588,34 @@ def test_the_deferred_explanation_is_computed_once_and_lets_go_of_its_inputs() -
     assert deferred.full() is deferred.full()  # computed once
     assert deferred._ent is None  # the enterprise is no longer held
     assert deferred.full() == hnte.evaluate(Ctx(ent, AS_OF, national(), {}))
+
+
+def test_a_growth_table_of_another_shape_is_walked_by_the_kernel(tmp_path: Path) -> None:
+    """A regional growth table that is no falling ladder (``at_most``/``below`` rows):
+    the kernel reads it row by row and still answers as the full rule."""
+    (tmp_path / "hnte.toml").write_text(
+        textwrap.dedent(
+            """
+            [meta]
+            layer = "growth-shape-test"
+            region = "44"
+
+            [hnte.score.growth]
+            unit = "bands"
+            band_unit = "rate"
+            [[hnte.score.growth.versions]]
+            effective_from = 2016-01-01
+            value = [
+              { at_most = "0", points = 0, label = "none" },
+              { below = "0.2", points_min = 2, points_max = 3, label = "some" },
+              { points_min = 6, points_max = 8, label = "much" },
+            ]
+            source = "test overlay"
+            """
+        ),
+        encoding="utf-8",
+    )
+    params = national().with_layer(load_layer(tmp_path))
+    assert hnte._consts(params, AS_OF, "441200").growth_ladder is None
+    for ent in ledger():
+        assert_same(params, attrs.evolve(ent, region="441200"), AS_OF, {})

@@ -1205,7 +1205,6 @@ def _score_range(
     given = inputs.get("growth_score") if inputs else None
     if given is not None:
         return low + given, high + given
-    growth = k.growth
     first = second = third = None
     if len(rows) == 3:
         first, second, third = rows
@@ -1236,7 +1235,7 @@ def _score_range(
         if rate is _ABSENT:  # a figure absent: anywhere from 0 to the best band
             high += k.growth_max
         elif rate is not None:
-            lo, hi = ladder.read(rate) if ladder is not None else _points(growth, rate)
+            lo, hi = ladder.read(rate) if ladder is not None else _points(k.growth, rate)
             low, high = low + lo, high + hi
     return low, high
 
