@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
-from types import ModuleType
+from types import MappingProxyType, ModuleType
 from typing import Any
 
 import attrs
@@ -137,7 +137,14 @@ def _check_input(name: str, kind: type, value: Any) -> tuple[Any, str | None]:
     return value, None  # pragma: no cover - every declared input has one of the kinds above
 
 
-def _inputs(spec: RuleSpec, given: Mapping[str, Any]) -> dict[str, Any]:
+_NO_INPUTS: Mapping[str, Any] = MappingProxyType({})
+
+
+def _inputs(spec: RuleSpec, given: Mapping[str, Any]) -> Mapping[str, Any]:
+    if not given:
+        # one shared empty mapping: a fresh dict per call, kept by each fast verdict
+        # until it is explained, cost evaluate() a fifth of its time in GC work
+        return _NO_INPUTS
     problems: list[Problem] = []
     out: dict[str, Any] = {}
     for name, value in given.items():
