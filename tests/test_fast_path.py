@@ -619,3 +619,124 @@ def test_a_growth_table_of_another_shape_is_walked_by_the_kernel(tmp_path: Path)
     assert hnte._consts(params, AS_OF, "441200").growth_ladder is None
     for ent in ledger():
         assert_same(params, attrs.evolve(ent, region="441200"), AS_OF, {})
+
+
+def _outcome(fn: Any) -> tuple[Any, ...]:
+    """The decision fields of ``fn()``, or the exception type it raised."""
+    try:
+        verdict = fn()
+    except ArithmeticError as exc:
+        return ("raised", type(exc).__name__)
+    return tuple(getattr(verdict, name) for name in DECISION)
+
+
+def _both(ent: Enterprise, day: dt.date = builders.AS_OF) -> None:
+    fast = _outcome(lambda: hnte.decide(ent, day, national(), {}))
+    full = _outcome(lambda: hnte.evaluate(Ctx(ent, day, national(), {})))
+    assert fast == full
+
+
+def _years_changed(*changes: tuple[int, dict[str, Any]]) -> Enterprise:
+    ent = kejiservice.load(Enterprise, builders.enterprise())
+    years = list(ent.years)
+    for index, change in changes:
+        years[index] = attrs.evolve(years[index], **change)
+    return attrs.evolve(ent, years=tuple(years))
+
+
+@pytest.mark.parametrize("field", ["sales_revenue", "rd_expense", "rd_expense_domestic"])
+def test_window_sums_start_from_zero_like_the_full_rule(field: str) -> None:
+    """``0 + x`` rounds x to 28 digits: the written-out sums must add in the same order
+    as the loop and the full rule (only unvalidated objects carry such figures)."""
+    _both(
+        _years_changed(
+            (0, {field: Decimal("1.0000000000000000000000000001")}),
+            (1, {field: Decimal("-1")}),
+            (2, {field: Decimal("0")}),
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        {"total_assets": Decimal("Infinity"), "total_liabilities": Decimal("Infinity")},
+        {"total_assets": Decimal("9E+999999"), "total_liabilities": Decimal("-9E+999999")},
+        {"total_assets": Decimal("1"), "total_liabilities": Decimal("2")},
+    ],
+)
+def test_net_assets_are_computed_year_by_year_like_the_full_rule(first: dict[str, Any]) -> None:
+    """Year 1's net assets are computed before year 2's gap is seen, in both paths."""
+    _both(_years_changed((0, first), (1, {"total_liabilities": None})))
+    _both(_years_changed((0, first), (1, {"total_assets": Decimal("NaN")})))
+
+
+def test_a_nan_figure_with_the_invalid_operation_trap_off_reads_as_the_full_rule() -> None:
+    import decimal
+
+    ent = _years_changed(*((i, {"total_assets": Decimal("NaN")}) for i in range(3)))
+    with decimal.localcontext(traps=[decimal.DivisionByZero, decimal.Overflow]):
+        _both(ent)
+        ladder = hnte._ladder(hnte._table(national().value("hnte.score.growth", AS_OF)))
+        assert ladder is not None
+        assert ladder.read(Decimal("NaN")) == (0, 0)  # the catch-all "F", as band_for
+
+
+def test_fast_verdicts_can_be_copied() -> None:
+    import copy
+
+    verdict = kejiservice.evaluate("hnte", ledger()[0], AS_OF)
+    assert isinstance(verdict.pending_criteria, Deferred)
+    copied = copy.deepcopy(verdict)
+    assert copied == verdict
+    assert copied.to_dict() == verdict.to_dict()
+
+
+@pytest.mark.parametrize("given", [None, [], 0, "", ["innovation_score"]])
+def test_inputs_that_are_not_a_mapping_are_refused_by_path(given: Any) -> None:
+    with pytest.raises(kejiservice.InvalidInput) as caught:
+        kejiservice.evaluate_all(ledger()[0], AS_OF, inputs={"hnte": given})
+    assert caught.value.problems[0].path == "inputs.hnte"
+
+
+def test_explanations_read_from_several_threads_at_once_agree() -> None:
+    """Several threads reading the same fresh verdicts: no assertion trips, every one
+    gets the same explanation (switching threads as often as the interpreter allows)."""
+    import sys
+    import threading
+
+    verdicts = list(kejiservice.evaluate_many("hnte", ledger()[:60], AS_OF))
+    seen: list[list[Any]] = [[] for _ in range(4)]
+    errors: list[BaseException] = []
+
+    def read(out: list[Any]) -> None:
+        try:
+            out.extend(v.criteria for v in verdicts)
+        except BaseException as exc:  # pragma: no cover - reported by the assert below
+            errors.append(exc)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=read, args=(out,)) for out in seen]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == []
+    assert seen[0] == seen[1] == seen[2] == seen[3]
+    assert len(seen[0]) == len(verdicts)
+
+
+def test_a_deferred_finished_by_another_reader_returns_that_result() -> None:
+    """The reader that finds ``make`` already cleared returns the stored verdict."""
+    verdict = kejiservice.evaluate("hnte", ledger()[0], AS_OF)
+    calls: list[int] = []
+    deferred = Deferred(lambda: calls.append(1) or verdict)
+    first = deferred.full()
+    assert deferred.full() is first
+    assert calls == [1]
+    explain = hnte._Explain(ledger()[0], AS_OF, national(), {})
+    assert explain.full() is explain.full()

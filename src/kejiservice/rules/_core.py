@@ -347,13 +347,19 @@ class Deferred:
         self._full: Verdict | None = None
 
     def full(self) -> Verdict:
-        """The fully evaluated verdict (computed once)."""
-        if self._full is None:
-            assert self._make is not None
-            self._full = self._make(*self._args)
+        """The fully evaluated verdict (computed once; safe to read from several
+        threads: one that finds the work done meanwhile returns its result)."""
+        found = self._full
+        if found is None:
+            args = self._args  # read before _make: the writer clears _make first
+            make = self._make
+            if make is None:  # finished by another thread since the test above
+                assert self._full is not None
+                return self._full
+            found = self._full = make(*args)
             self._make = None
             self._args = ()
-        return self._full
+        return found
 
 
 def _criteria_key(value: Any) -> Any:

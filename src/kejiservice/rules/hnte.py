@@ -795,12 +795,16 @@ class _Explain(Deferred):
         self._inputs = inputs
 
     def full(self) -> Verdict:
-        """The fully evaluated verdict (computed once)."""
-        if self._full is None:
-            assert self._ent is not None
-            self._full = _explain(self._ent, self._as_of, self._params, self._inputs)
+        """The fully evaluated verdict (computed once; see ``Deferred.full``)."""
+        found = self._full
+        if found is None:
+            ent = self._ent
+            if ent is None:  # finished by another thread since the test above
+                assert self._full is not None
+                return self._full
+            found = self._full = _explain(ent, self._as_of, self._params, self._inputs)
             self._ent = None
-        return self._full
+        return found
 
 
 _ZERO = Decimal(0)
@@ -840,10 +844,13 @@ class _Ladder:
     strict: tuple[bool, ...]  # per bound: the row tests ``above``
     points: tuple[tuple[int, int], ...]  # per bound
     rest: tuple[int, int]  # no row met: the catch-all's points, else 0-0
+    table: Table  # the rows, for a value that has no place among the bounds
 
     def read(self, value: Decimal) -> tuple[int, int]:
         """``_points(table, value)``."""
         at = bisect_right(self.bounds, value)  # bounds[:at] <= value
+        if at == len(self.bounds) and at and not value >= self.bounds[-1]:
+            return _points(self.table, value)  # NaN (traps off): no order; walk as band_for
         if at and self.strict[at - 1] and self.bounds[at - 1] == value:
             at -= 1  # "above" a bound equal to the value: the next row down is met
         return self.points[at - 1] if at else self.rest
@@ -865,6 +872,7 @@ def _ladder(table: Table) -> _Ladder | None:
         strict=tuple(test is operator.gt for test, *_ in rows),
         points=tuple((low, high) for _, _, low, high in rows),
         rest=(rest[0], rest[1]),
+        table=table,
     )
 
 
@@ -1048,10 +1056,14 @@ def _decide(
             and row.rd_expense is not None
             and row.rd_expense_domestic is not None
         ):
-            sales = first.sales_revenue + second.sales_revenue + row.sales_revenue
-            rd = first.rd_expense + second.rd_expense + row.rd_expense
+            # from zero, as the loop and the full rule add (0 + x rounds x to 28 digits)
+            sales = _ZERO + first.sales_revenue + second.sales_revenue + row.sales_revenue
+            rd = _ZERO + first.rd_expense + second.rd_expense + row.rd_expense
             domestic = (
-                first.rd_expense_domestic + second.rd_expense_domestic + row.rd_expense_domestic
+                _ZERO
+                + first.rd_expense_domestic
+                + second.rd_expense_domestic
+                + row.rd_expense_domestic
             )
             rows_left: list[YearFigures | None] = []
         else:
@@ -1209,19 +1221,12 @@ def _score_range(
     if len(rows) == 3:
         first, second, third = rows
     if first is not None and second is not None and third is not None:  # the usual case
+        # net assets year by year, as the full rule computes them (stopping at a gap)
+        n1 = first.net_assets
+        n2 = second.net_assets if n1 is not None else None
+        n3 = third.net_assets if n2 is not None else None
         rates: tuple[Decimal | None, ...] = (
-            _rate3(
-                first.total_assets - first.total_liabilities,
-                second.total_assets - second.total_liabilities,
-                third.total_assets - third.total_liabilities,
-            )
-            if first.total_assets is not None
-            and first.total_liabilities is not None
-            and second.total_assets is not None
-            and second.total_liabilities is not None
-            and third.total_assets is not None
-            and third.total_liabilities is not None
-            else _ABSENT,
+            _ABSENT if n1 is None or n2 is None or n3 is None else _rate3(n1, n2, n3),
             _rate3(first.sales_revenue, second.sales_revenue, third.sales_revenue)
             if first.sales_revenue is not None
             and second.sales_revenue is not None
@@ -1240,14 +1245,8 @@ def _score_range(
     return low, high
 
 
-def _net_assets(row: YearFigures) -> Decimal | None:
-    if row.total_assets is None or row.total_liabilities is None:
-        return None
-    return row.total_assets - row.total_liabilities
-
-
-def _sales(row: YearFigures) -> Decimal | None:
-    return row.sales_revenue
+_net_assets: Callable[[YearFigures], Decimal | None] = operator.attrgetter("net_assets")
+_sales: Callable[[YearFigures], Decimal | None] = operator.attrgetter("sales_revenue")
 
 
 def _window_rate(
@@ -1272,7 +1271,7 @@ _TWO = Decimal(2)
 
 def _rate3(first: Decimal, second: Decimal, third: Decimal) -> Decimal | None:
     """``_growth_rate``'s rate over three year-end values, written out."""
-    if second <= 0 or first < 0 or third < 0:
+    if first < 0 or second < 0 or third < 0 or second == 0:  # _growth_rate's order
         return None
     if first == 0:
         return third / second - _ONE
