@@ -488,40 +488,117 @@ def _window(ent: Enterprise, years: tuple[YearFigures, ...]) -> Enterprise:
     return attrs.evolve(ent, years=years)
 
 
-@pytest.mark.parametrize(
-    "shape",
-    ["in_order", "reversed", "one_year_twice", "four_years", "young", "one_figure_gone"],
-)
+Window = tuple[YearFigures, YearFigures, YearFigures]
+
+
+def _shape(name: str, ent: Enterprise, w: Window) -> tuple[Enterprise, tuple[YearFigures, ...]]:
+    """``ent`` and its years arranged as ``name`` says (``w``: its 2023-2025 rows)."""
+    first, second, third = w
+    young = attrs.evolve(ent, registered_on=dt.date(2024, 3, 1))  # a two-year window
+    shapes: dict[str, tuple[Enterprise, tuple[YearFigures, ...]]] = {
+        "in_order": (ent, w),
+        "reversed": (ent, (third, second, first)),
+        # only unvalidated objects repeat a year
+        "one_year_twice": (ent, (first, second, attrs.evolve(second, sales_revenue=None))),
+        "four_years": (ent, (attrs.evolve(first, year=2022), *w)),
+        "young": (young, w),
+        "young_last_year_twice": (young, (second, third, attrs.evolve(third, rd_expense=None))),
+        "first_outside_the_window": (ent, (attrs.evolve(first, year=2020), second, third)),
+        "second_before_the_window": (ent, (first, attrs.evolve(second, year=2022), third)),
+        "second_is_the_last_year": (ent, (first, attrs.evolve(second, year=2025), third)),
+        "middle_year_missing": (ent, (first, third)),
+        "first_year_missing": (ent, (second, third)),
+    }
+    for field in ("sales_revenue", "rd_expense", "rd_expense_domestic"):
+        for field_two in ("total_assets", "total_liabilities"):
+            for at in range(3):
+                gone = list(w)
+                gone[at] = attrs.evolve(gone[at], **{field: None})
+                shapes[f"{field}_{at}_gone"] = (ent, tuple(gone))
+                gone = list(w)
+                gone[at] = attrs.evolve(gone[at], **{field_two: None})
+                shapes[f"{field_two}_{at}_gone"] = (ent, tuple(gone))
+    return shapes[name]
+
+
+SHAPES = [
+    "in_order",
+    "reversed",
+    "one_year_twice",
+    "four_years",
+    "young",
+    "young_last_year_twice",
+    "first_outside_the_window",
+    "second_before_the_window",
+    "second_is_the_last_year",
+    "middle_year_missing",
+    "first_year_missing",
+    *(
+        f"{field}_{at}_gone"
+        for field in (
+            "sales_revenue",
+            "rd_expense",
+            "rd_expense_domestic",
+            "total_assets",
+            "total_liabilities",
+        )
+        for at in range(3)
+    ),
+]
+
+
+def _windows() -> list[tuple[Enterprise, Window]]:
+    out = []
+    for ent in ledger():
+        rows = sorted((y for y in ent.years if 2023 <= y.year <= 2025), key=lambda y: y.year)
+        if len(rows) == 3 and ent.registered_on.year < 2023:
+            out.append((ent, (rows[0], rows[1], rows[2])))
+    assert len(out) >= 10
+    return out[:40]
+
+
+@pytest.mark.parametrize("shape", SHAPES)
 @pytest.mark.parametrize("inputs", [{}, {"innovation_score": 71}])
 def test_the_usual_window_shortcut_and_the_general_walk_agree(
     shape: str, inputs: dict[str, Any]
 ) -> None:
     """The kernel writes out the usual case (exactly the three window years, in order,
-    every figure given) and walks the years otherwise; both must match the full rule."""
-    checked = 0
-    for ent in ledger():
-        window = tuple(
-            sorted((y for y in ent.years if 2023 <= y.year <= 2025), key=lambda y: y.year)
-        )
-        if len(window) != 3:
-            continue
-        first, second, third = window
-        if shape == "in_order":
-            years: tuple[YearFigures, ...] = window
-        elif shape == "reversed":
-            years = (third, second, first)
-        elif shape == "one_year_twice":  # only unvalidated objects look like this
-            years = (first, second, attrs.evolve(second, sales_revenue=None))
-        elif shape == "four_years":
-            years = (attrs.evolve(first, year=2022), *window)
-        elif shape == "young":  # registered in 2024: a two-year window
-            ent = attrs.evolve(ent, registered_on=dt.date(2024, 3, 1))
-            years = window
-        else:
-            years = (first, attrs.evolve(second, total_liabilities=None), third)
-        assert_same(national(), _window(ent, years), AS_OF, inputs)
-        checked += 1
-    assert checked >= 10
+    every figure given) and walks the years otherwise; both must match the full rule,
+    for every way of being not quite the usual case."""
+    for ent, window in _windows():
+        changed, years = _shape(shape, ent, window)
+        assert_same(national(), _window(changed, years), AS_OF, inputs)
+
+
+@pytest.mark.parametrize("shape", ["all_four", "third_of_four_missing", "three_of_four"])
+def test_a_four_year_window_never_takes_the_three_year_shortcut(tmp_path: Path, shape: str) -> None:
+    """With ``hnte.rd_years`` = 4 (an overlay), windows of four years, complete or with a
+    gap, are walked and match the full rule."""
+    params = _guangdong(tmp_path, "hnte.rd_years", "years", "value = 4")
+    for ent, (first, second, third) in _windows():
+        early = attrs.evolve(first, year=2022)
+        years = {
+            "all_four": (early, first, second, third),
+            "third_of_four_missing": (early, first, third),
+            "three_of_four": (first, second, third),
+        }[shape]
+        local = attrs.evolve(ent, region="441200", registered_on=dt.date(2015, 1, 1))
+        assert_same(params, _window(local, years), AS_OF, {})
+        # growth reads the last three years, as with the national three-year window
+        # (it used to take all four and fail with a bare ValueError)
+        growth = [
+            [
+                (i.name, i.low, i.high, i.value)
+                for i in hnte.score_items(Ctx(e, AS_OF, p, {}))
+                if i.name.endswith("growth")
+            ]
+            for e, p in (
+                (_window(local, years), params),
+                (_window(local, years[-3:] if shape == "all_four" else years), national()),
+            )
+        ]
+        if shape != "third_of_four_missing":
+            assert growth[0] == growth[1]
 
 
 def test_a_ladder_without_a_catch_all_gives_nothing_below_its_last_bound() -> None:
@@ -593,29 +670,12 @@ def test_the_deferred_explanation_is_computed_once_and_lets_go_of_its_inputs() -
 def test_a_growth_table_of_another_shape_is_walked_by_the_kernel(tmp_path: Path) -> None:
     """A regional growth table that is no falling ladder (``at_most``/``below`` rows):
     the kernel reads it row by row and still answers as the full rule."""
-    (tmp_path / "hnte.toml").write_text(
-        textwrap.dedent(
-            """
-            [meta]
-            layer = "growth-shape-test"
-            region = "44"
-
-            [hnte.score.growth]
-            unit = "bands"
-            band_unit = "rate"
-            [[hnte.score.growth.versions]]
-            effective_from = 2016-01-01
-            value = [
-              { at_most = "0", points = 0, label = "none" },
-              { below = "0.2", points_min = 2, points_max = 3, label = "some" },
-              { points_min = 6, points_max = 8, label = "much" },
-            ]
-            source = "test overlay"
-            """
-        ),
-        encoding="utf-8",
-    )
-    params = national().with_layer(load_layer(tmp_path))
+    value = """value = [
+      { at_most = "0", points = 0, label = "none" },
+      { below = "0.2", points_min = 2, points_max = 3, label = "some" },
+      { points_min = 6, points_max = 8, label = "much" },
+    ]"""
+    params = _guangdong(tmp_path, "hnte.score.growth", "bands", value, band_unit="rate")
     assert hnte._consts(params, AS_OF, "441200").growth_ladder is None
     for ent in ledger():
         assert_same(params, attrs.evolve(ent, region="441200"), AS_OF, {})
@@ -740,3 +800,17 @@ def test_a_deferred_finished_by_another_reader_returns_that_result() -> None:
     assert calls == [1]
     explain = hnte._Explain(ledger()[0], AS_OF, national(), {})
     assert explain.full() is explain.full()
+
+
+def _guangdong(
+    tmp: Path, name: str, unit: str, value: str, band_unit: str | None = None
+) -> ParameterSet:
+    """National plus a layer for region 44 giving parameter ``name`` one version."""
+    bands = f'band_unit = "{band_unit}"\n' if band_unit else ""
+    (tmp / "hnte.toml").write_text(
+        f'[meta]\nlayer = "test"\nregion = "44"\n\n[{name}]\nunit = "{unit}"\n{bands}'
+        f"[[{name}.versions]]\neffective_from = 2016-01-01\n{value}\n"
+        'source = "test overlay"\n',
+        encoding="utf-8",
+    )
+    return national().with_layer(load_layer(tmp))

@@ -1010,8 +1010,9 @@ def _growth(
     two = window.three_years & (s1 == 0)
     two |= window.two_years
     two &= usable
+    # a window longer than three years (a regional R&D window): the object path reads
+    # growth over its last three years, whatever is missing before them
     beyond = window.more_years & wanted
-    beyond &= ~missing
     free = two | three
     if n and max(int(s1.max()), int(s2.max()), int(s3.max())) > MAX_FEN:
         over = (s2 > MAX_FEN) | (s3 > MAX_FEN) | (three & (s1 > MAX_FEN))

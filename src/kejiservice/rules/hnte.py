@@ -473,6 +473,10 @@ class ScoreItem:
     value: str | None = None
 
 
+_GROWTH_YEARS = 3
+"""The growth items read the last three accounting years of the window."""
+
+
 def _growth_rate(values: list[Decimal]) -> tuple[Decimal | None, str]:
     """The 指引 growth formula over 1-3 year-end values (year 1 first)."""
     if len(values) < 2:
@@ -585,8 +589,11 @@ def score_items(ctx: Ctx) -> list[ScoreItem]:
         v = given["growth_score"]
         items.append(ScoreItem("growth", v, v, "input"))
     else:
-        net = _growth_item(ctx, "net_asset_growth", years, "net_assets")
-        sales = _growth_item(ctx, "sales_growth", years, "sales_revenue")
+        # growth is over the last three accounting years (指引: years 1..3), also when a
+        # regional window for R&D is longer
+        growth_years = years[-_GROWTH_YEARS:]
+        net = _growth_item(ctx, "net_asset_growth", growth_years, "net_assets")
+        sales = _growth_item(ctx, "sales_growth", growth_years, "sales_revenue")
         items.extend([net, sales])
     return items
 
@@ -1217,6 +1224,8 @@ def _score_range(
     given = inputs.get("growth_score") if inputs else None
     if given is not None:
         return low + given, high + given
+    if len(rows) > _GROWTH_YEARS:
+        rows = rows[-_GROWTH_YEARS:]  # as score_items: the last three years
     first = second = third = None
     if len(rows) == 3:
         first, second, third = rows
