@@ -729,6 +729,9 @@ def test_net_assets_are_computed_year_by_year_like_the_full_rule(first: dict[str
     """Year 1's net assets are computed before year 2's gap is seen, in both paths."""
     _both(_years_changed((0, first), (1, {"total_liabilities": None})))
     _both(_years_changed((0, first), (1, {"total_assets": Decimal("NaN")})))
+    # and a gap stops the computation: later years are not computed (nor raise)
+    _both(_years_changed((0, {"total_assets": None}), (1, first)))
+    _both(_years_changed((1, {"total_liabilities": None}), (2, first)))
 
 
 def test_a_nan_figure_with_the_invalid_operation_trap_off_reads_as_the_full_rule() -> None:

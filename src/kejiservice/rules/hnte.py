@@ -475,6 +475,8 @@ class ScoreItem:
 
 _GROWTH_YEARS = 3
 """The growth items read the last three accounting years of the window."""
+_net_assets: Callable[[YearFigures], Decimal | None] = operator.attrgetter("net_assets")
+_sales: Callable[[YearFigures], Decimal | None] = operator.attrgetter("sales_revenue")
 
 
 def _growth_rate(values: list[Decimal]) -> tuple[Decimal | None, str]:
@@ -496,14 +498,16 @@ def _growth_rate(values: list[Decimal]) -> tuple[Decimal | None, str]:
     return (second / first + third / second) / 2 - 1, "three_years"
 
 
-def _growth_item(ctx: Ctx, name: str, years: list[int], field: str) -> ScoreItem:
+def _growth_item(
+    ctx: Ctx, name: str, years: list[int], field: Callable[[YearFigures], Decimal | None]
+) -> ScoreItem:
     bands = ctx.p("hnte.score.growth")
     values: list[Decimal] = []
     for year in years:
         row = ctx.ent.year(year)
         value = None
         if row is not None:
-            value = row.net_assets if field == "net_assets" else row.sales_revenue
+            value = field(row)
         if value is None:
             return ScoreItem(name, 0, max(b.points_max for b in bands), "unknown")
         values.append(value)
@@ -592,8 +596,8 @@ def score_items(ctx: Ctx) -> list[ScoreItem]:
         # growth is over the last three accounting years (指引: years 1..3), also when a
         # regional window for R&D is longer
         growth_years = years[-_GROWTH_YEARS:]
-        net = _growth_item(ctx, "net_asset_growth", growth_years, "net_assets")
-        sales = _growth_item(ctx, "sales_growth", growth_years, "sales_revenue")
+        net = _growth_item(ctx, "net_asset_growth", growth_years, _net_assets)
+        sales = _growth_item(ctx, "sales_growth", growth_years, _sales)
         items.extend([net, sales])
     return items
 
@@ -1252,10 +1256,6 @@ def _score_range(
             lo, hi = ladder.read(rate) if ladder is not None else _points(k.growth, rate)
             low, high = low + lo, high + hi
     return low, high
-
-
-_net_assets: Callable[[YearFigures], Decimal | None] = operator.attrgetter("net_assets")
-_sales: Callable[[YearFigures], Decimal | None] = operator.attrgetter("sales_revenue")
 
 
 def _window_rate(
