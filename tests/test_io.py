@@ -262,6 +262,13 @@ def test_the_plain_money_short_cut_answers_as_the_full_checks(text: str) -> None
     )
 
 
+def _with_sales(text: str) -> dict[str, Any]:
+    """A small enterprise document whose one year's sales are ``text``."""
+    doc: dict[str, Any] = {"name": "x", "industry": "C3911", "registered_on": "2020-01-01"}
+    doc["years"] = [{"year": 2024, "sales_revenue": text}]
+    return doc
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -276,9 +283,7 @@ def test_the_plain_money_short_cut_answers_as_the_full_checks(text: str) -> None
 def test_money_at_the_short_cuts_edges(text: str, expected: str) -> None:
     from decimal import Decimal
 
-    doc = {"name": "x", "industry": "C3911", "registered_on": "2020-01-01"}
-    doc["years"] = [{"year": 2024, "sales_revenue": text}]  # type: ignore[assignment]
-    ent = load(Enterprise, doc)
+    ent = load(Enterprise, _with_sales(text))
     assert ent.years[0].sales_revenue == Decimal(expected)
 
 
@@ -292,10 +297,8 @@ def test_money_at_the_short_cuts_edges(text: str, expected: str) -> None:
     ],
 )
 def test_money_beyond_the_short_cut_is_still_refused(text: str, message: str) -> None:
-    doc = {"name": "x", "industry": "C3911", "registered_on": "2020-01-01"}
-    doc["years"] = [{"year": 2024, "sales_revenue": text}]  # type: ignore[assignment]
     with pytest.raises(InvalidInput) as caught:
-        load(Enterprise, doc)
+        load(Enterprise, _with_sales(text))
     assert caught.value.problems[0].path == "$.years[0].sales_revenue"
     assert message in caught.value.problems[0].message
 

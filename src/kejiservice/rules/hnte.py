@@ -941,8 +941,8 @@ def _consts(params: ParameterSet, as_of: dt.date, region: str | None) -> _Consts
             transformation=_table(v["hnte.score.transformation"]),
             transformation_max=max(b.points_max for b in v["hnte.score.transformation"]),
             organisation_max=v["hnte.score.organisation_max"],
-            growth=_table(v["hnte.score.growth"]),
-            growth_ladder=_ladder(_table(v["hnte.score.growth"])),
+            growth=(growth := _table(v["hnte.score.growth"])),
+            growth_ladder=_ladder(growth),
             growth_max=max(b.points_max for b in v["hnte.score.growth"]),
         )
     except (KeyError, OverflowError):
