@@ -406,10 +406,9 @@ class Verdict:
     notes: tuple[Message, ...] = ()
     enterprise_id: str | None = None
 
-    def _explained(self) -> Verdict:
-        deferred = next(
-            d for d in (self.pending_criteria, self.pending_params) if isinstance(d, Deferred)
-        )
+    def _explained(self, deferred: Deferred) -> Verdict:
+        """The full evaluation ``deferred`` (read by the caller: another thread may have
+        replaced the fields meanwhile), checked against this verdict and kept."""
         full = deferred.full()
         for name in _DECISION:
             if getattr(full, name) != getattr(self, name):
@@ -428,7 +427,7 @@ class Verdict:
         """Every criterion with its explanation, in the contract's order."""
         found = self.pending_criteria
         if isinstance(found, Deferred):
-            found = self._explained().pending_criteria
+            found = self._explained(found).pending_criteria
             assert not isinstance(found, Deferred)
         return found
 
@@ -437,7 +436,7 @@ class Verdict:
         """Every parameter value the rule used, with its layer and source, in order read."""
         pending = self.pending_params
         if isinstance(pending, Deferred):
-            pending = self._explained().pending_params
+            pending = self._explained(pending).pending_params
             assert not isinstance(pending, Deferred)
         return pending
 
